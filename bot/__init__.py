@@ -1,0 +1,1 @@
+"""briefbot: a sourced conflict briefing for Slack, Discord and the terminal."""

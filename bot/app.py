@@ -1,0 +1,53 @@
+"""Wiring: settings -> store (created, migrated, seeded) -> briefing -> answer engine -> Core."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+from bot.core.answer import Answerer
+from bot.core.briefing_file import load_shipped_briefing
+from bot.core.commands import Core
+from bot.core.engine import OfflineEngine
+from bot.core.store import Store
+
+log = logging.getLogger("briefbot.app")
+
+
+def open_store(settings: Settings) -> Store:
+    """Open the configured database, create or extend its schema, and seed the first briefing once."""
+    store = Store(settings.store_url())
+    store.migrate()
+    if not store.is_seeded():
+        store.seed(load_shipped_briefing())
+    return store
+
+
+def build_core(settings: Settings, store: Store | None = None) -> Core:
+    """The Core every adapter shares. The model-backed answerer wraps the offline one when configured."""
+    store = store or open_store(settings)
+    briefing = store.load_briefing()
+    engine = OfflineEngine(briefing)
+    answerer: Answerer = engine
+    if settings.openai_enabled:
+        from bot.llm.answerer import LLMAnswerer  # the openai SDK is imported only on this path
+
+        answerer = LLMAnswerer(settings, engine)
+    core = Core(store, briefing, answerer)
+    revision = store.revision()
+
+    async def reload() -> None:
+        nonlocal revision
+        current = store.revision()
+        if current != revision:
+            revision = current
+            core.briefing = store.load_briefing()
+            fresh = OfflineEngine(core.briefing)
+            if hasattr(core.answerer, "use_engine"):
+                core.answerer.use_engine(fresh)
+            else:
+                core.answerer = fresh
+            log.info("briefing reloaded", extra={"revision": current})
+
+    core._reload = reload
+    return core

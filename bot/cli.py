@@ -1,0 +1,187 @@
+"""The `briefbot` command line. Heavy libraries are imported inside the handlers, so `ask` starts fast.
+
+Feature packages add their own subcommands: each module listed in COMMAND_MODULES has
+`add_commands(subparsers)` and keeps its imports light at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.core.commands import Core
+
+COMMAND_MODULES: list[str] = []
+
+
+class CliError(Exception):
+    """A one-line error for the person at the terminal."""
+
+
+def settings() -> Settings:
+    from bot.config import load_settings
+    from bot.logs import setup_logging
+
+    s = load_settings()
+    setup_logging(s)
+    return s
+
+
+def core_from_settings() -> Core:
+    from bot.app import build_core
+
+    return build_core(settings())
+
+
+def print_reply(reply: object, as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False, indent=2))  # type: ignore[attr-defined]
+        return
+    from bot.adapters.console import render
+
+    render(reply)  # type: ignore[arg-type]
+
+
+# -- handlers -------------------------------------------------------------------------------------
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    core = core_from_settings()
+    if args.question == ["-"]:
+        return ask_lines(core, args.json)
+    question = " ".join(args.question)
+    reply = asyncio.run(core.handle("ask", question))
+    if args.json:
+        print(json.dumps(reply_json(question, reply), ensure_ascii=False))
+    else:
+        print_reply(reply)
+    return 0
+
+
+def reply_json(question: str, reply: object) -> dict:
+    """The `ask --json` protocol: question, answer, found, engine, citations (and fallback_reason)."""
+    text = reply.sections[0].text if reply.sections else ""  # type: ignore[attr-defined]
+    data = {"question": question, "answer": text, "found": reply.found,  # type: ignore[attr-defined]
+            "engine": reply.engine,  # type: ignore[attr-defined]
+            "citations": [c.to_json() for c in reply.citations]}  # type: ignore[attr-defined]
+    if reply.fallback_reason:  # type: ignore[attr-defined]
+        data["fallback_reason"] = reply.fallback_reason  # type: ignore[attr-defined]
+    return data
+
+
+def ask_lines(core: Core, as_json: bool) -> int:
+    """One question per stdin line, one answer per line; a bad line gets an error line, the rest go on."""
+
+    async def run() -> None:
+        for raw in sys.stdin.buffer:
+            try:
+                question = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                out = {"question": None, "answer": "That line is not valid UTF-8 text.", "found": False,
+                       "engine": "offline", "citations": [], "error": "invalid_utf8"}
+                print(json.dumps(out, ensure_ascii=False) if as_json else out["answer"], flush=True)
+                continue
+            reply = await core.handle("ask", question)
+            if as_json:
+                print(json.dumps(reply_json(question, reply), ensure_ascii=False), flush=True)
+            else:
+                print(reply.to_text(), "\n", flush=True)
+
+    asyncio.run(run())
+    return 0
+
+
+def simple_command(name: str) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        core = core_from_settings()
+        text = "full" if getattr(args, "full", False) else " ".join(getattr(args, "name", []) or [])
+        reply = asyncio.run(core.handle(name, text))
+        print_reply(reply, getattr(args, "json", False))
+        return 0 if reply.found else 1
+
+    return handler
+
+
+def cmd_chat(_args: argparse.Namespace) -> int:
+    from bot.adapters.console import chat
+
+    return chat(core_from_settings())
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    s = settings()
+    from bot.app import build_core, open_store
+    from bot.runner import build_services, serve
+
+    store = open_store(s)
+    core = build_core(s, store)
+    services = build_services(s, core)
+    if not services:
+        from bot.adapters.console import chat
+
+        print("No Slack or Discord credentials set: opening the terminal chat. "
+              "See README.md to connect Slack or Discord.", file=sys.stderr)
+        return chat(core)
+    asyncio.run(serve(s, core, services))
+    return 0
+
+
+# -- parser ---------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="briefbot", description="A sourced conflict briefing bot.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="answer a question from the briefing ('-' reads one per line)")
+    ask.add_argument("question", nargs="+")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line with '-')")
+    ask.set_defaults(func=cmd_ask)
+
+    b = sub.add_parser("briefing", help="the briefing")
+    b.add_argument("--full", action="store_true")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=simple_command("briefing"))
+
+    for name, text in [("casualties", "casualty and displacement figures"), ("timeline", "events in order"),
+                       ("claims", "contested claims"), ("sources", "the sources")]:
+        c = sub.add_parser(name, help=text)
+        c.add_argument("--json", action="store_true")
+        c.set_defaults(func=simple_command(name))
+
+    w = sub.add_parser("who", help="profile of a person or body")
+    w.add_argument("name", nargs="*")
+    w.add_argument("--json", action="store_true")
+    w.set_defaults(func=simple_command("who"))
+
+    sub.add_parser("chat", help="terminal chat (no tokens needed)").set_defaults(func=cmd_chat)
+    sub.add_parser("run", help="run the bot: Slack/Discord when configured, else the terminal chat",
+                   ).set_defaults(func=cmd_run)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from bot.config import ConfigError
+    from bot.core.briefing_file import BriefingFileError
+    from bot.core.store import StoreError
+
+    try:
+        return args.func(args)
+    except (CliError, ConfigError, StoreError, BriefingFileError) as exc:
+        print(f"briefbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""One settings object: secrets from the environment (or .env), everything else from config/ files.
+
+Every setting has one name. In the environment it is upper case (`SLACK_PORT`); in
+`config/settings.toml` it sits in the section named by its first word (`[slack] port = 3000`).
+Precedence: environment > .env > config/settings.toml > defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+CONFIG_DIR = Path(os.environ.get("BRIEFBOT_CONFIG_DIR", "config"))
+SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "slack_app_token", "discord_token",
+                 "openai_api_key", "database_url")
+
+
+class ConfigError(Exception):
+    """Settings that cannot work; the message names each setting at fault, never a secret's value."""
+
+
+class TomlSource(PydanticBaseSettingsSource):
+    """Reads config/settings.toml, flattening `[section] key` into `section_key`."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self.path = path
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            return {}
+        try:
+            raw = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{self.path}: not valid TOML ({exc})") from None
+        flat: dict[str, Any] = {}
+        for key, value in raw.items():
+            if isinstance(value, dict):
+                for sub, item in value.items():
+                    flat[f"{key}_{sub}"] = item
+            else:
+                flat[key] = value
+        return flat
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="forbid",
+                                      case_sensitive=False)
+
+    # -- store
+    database_url: SecretStr | None = None
+    store_path: Path = Path("data/briefbot.sqlite3")
+    # -- logging
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    # -- HTTP server for health, metrics and Slack events
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=3000, ge=0, le=65535)
+    # -- Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_events_path: str = "/slack/events"
+    slack_admins: list[str] = []
+    # -- Discord
+    discord_token: SecretStr | None = None
+    discord_guild_id: int | None = None
+    discord_application_id: int | None = None
+    # -- model-backed answers
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout: float = Field(default=8.0, gt=0, le=120)
+    openai_max_retries: int = Field(default=2, ge=0, le=10)
+    openai_questions_per_minute: int = Field(default=10, ge=1)
+    # -- morning briefings
+    scheduler_enabled: bool = True
+    scheduler_misfire_grace: int = Field(default=7200, ge=0, description="seconds")
+    scheduler_subscriptions_file: Path = Path("config/subscriptions.toml")
+    # -- ingest
+    ingest_auto_approve: bool = False
+    ingest_max_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack_sdk joins method names onto the base URL; without the slash the path is lost.
+        return value if value.endswith("/") else value + "/"
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: Any,
+                                   env_settings: Any, dotenv_settings: Any, file_secret_settings: Any,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, dotenv_settings,
+                TomlSource(settings_cls, CONFIG_DIR / "settings.toml"))
+
+    # -- derived
+    def store_url(self) -> str:
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.store_path}"
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def discord_enabled(self) -> bool:
+        return self.discord_token is not None
+
+    @property
+    def openai_enabled(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for tests and log scrubbing."""
+        values = []
+        for name in SECRET_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value.get_secret_value():
+                values.append(value.get_secret_value())
+        return values
+
+    def masked(self) -> dict[str, Any]:
+        """The effective configuration with secrets shown as '***' (or unset)."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = "***" if value.get_secret_value() else ""
+            elif isinstance(value, Path):
+                value = str(value)
+            out[name] = value
+        return out
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; ConfigError names every setting at fault."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "settings"
+            problems.append(f"{name.upper()}: {err['msg']}")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None

@@ -1,0 +1,275 @@
+"""The core commands, one function each, returning platform-neutral replies.
+
+`Core.handle(command, text, asker)` is the single entry point every adapter (Slack, Discord, the
+terminal) calls; it validates the input and dispatches to the functions below.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from bot.core.answer import Answer, Answerer
+from bot.core.citations import Citer
+from bot.core.figures import METRIC_LABELS, Series, is_headline, series_of
+from bot.core.models import Briefing, Claim, DateRef, Event
+from bot.core.reply import Asker, Reply, ReplyField, Section
+
+log = logging.getLogger("briefbot.commands")
+
+MAX_QUESTION_CHARS = 1000
+COMMANDS = ("briefing", "casualties", "ask", "timeline", "claims", "who", "sources", "help")
+ALIASES = {"briefhelp": "help", "actor": "who", "start": "help", "commands": "help"}
+
+STANCE_WORDS = {
+    "asserts": "says", "denies": "denies", "declines_to_confirm": "does not confirm",
+    "demands": "demands", "does_not_echo": "does not echo",
+}
+
+
+def day(d: DateRef | None) -> str:
+    return d.label() if d else "date not reported"
+
+
+# -- the commands ------------------------------------------------------------------------------
+
+def help_reply(note: str = "") -> Reply:
+    lines = [
+        "/briefing [full] — the situation now: figures, latest events, what is contested",
+        "/casualties — every casualty and displacement figure, with its qualifier, date and source",
+        "/ask <question> — a question in your own words, answered from the briefing with sources",
+        "/timeline — events in order, with how precisely each date is known",
+        "/claims — contested claims: who says what, and their status",
+        "/who <name> — a profile of a person or body in the briefing",
+        "/sources — the reports the briefing rests on",
+    ]
+    sections = [Section(text=note)] if note else []
+    sections.append(Section(heading="Commands", items=lines))
+    sections.append(Section(text="Mention the bot or message it directly to ask a question."))
+    return Reply(title="Conflict briefing bot — help", sections=sections, ephemeral=True, command="help")
+
+
+def casualties(b: Briefing) -> Reply:
+    cite = Citer(b)
+    fields: list[ReplyField] = []
+    history: list[str] = []
+    for s in series_of(b.figures):
+        fields.append(ReplyField(name=series_label(s), value=figure_value(s, cite)))
+        for old in s.history():
+            history.append(f"{series_label(s)}: {old.amount()} {old.noun} as of {short_date(old.as_of)} "
+                           f"{cite.cite(old.evidence)}".rstrip())
+    sections = [Section(heading="Figures", fields=fields)]
+    if history:
+        sections.append(Section(heading="Earlier figures", items=history))
+    sections.append(Section(text="Figures are as reported, with the reporter's qualifier; tolls in active "
+                                 "conflicts are usually revised."))
+    if not fields:
+        sections = [Section(text="The briefing holds no casualty figures yet.")]
+    return Reply(title=f"Casualties — {b.conflict}", sections=sections, citations=cite.citations,
+                 command="casualties")
+
+
+def series_label(s: Series) -> str:
+    label = METRIC_LABELS.get(s.metric, s.metric.title())
+    return label if is_headline(s.scope) else f"{label} ({s.scope})"
+
+
+def figure_value(s: Series, cite: Citer) -> str:
+    cur = s.current
+    text = f"{cur.amount()} {cur.noun} (as of {short_date(cur.as_of)}) {cite.cite(cur.evidence)}"
+    others = s.disagreeing()
+    if others:
+        parts = [f"{f.amount()} {cite.cite(f.evidence)}" for f in others]
+        text += f"; sources disagree: {s.range_text()} — also reported: " + ", ".join(parts)
+    return text.strip()
+
+
+def short_date(d) -> str:  # noqa: ANN001 - a date
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def timeline(b: Briefing) -> Reply:
+    cite = Citer(b)
+    items = [f"{day(e.when)} — {e.summary} {cite.cite(e.evidence)}".rstrip() for e in sorted_events(b.events)]
+    for u in b.upcoming:
+        if u.status in ("announced", "scheduled"):
+            items.append(f"Upcoming ({day(u.when) if u.when else 'date not set'}) — {u.summary} "
+                         f"{cite.cite(u.evidence)}".rstrip())
+    sections = [Section(items=items or ["No events recorded yet."])]
+    return Reply(title=f"Timeline — {b.conflict}", sections=sections, citations=cite.citations,
+                 command="timeline")
+
+
+def sorted_events(events: list[Event]) -> list[Event]:
+    # Events known only as reported ("Saturday morning") keep their place after dated ones of the source.
+    return sorted(events, key=lambda e: (e.when.date is None, e.when.date or e.when.text))
+
+
+def claims(b: Briefing) -> Reply:
+    cite = Citer(b)
+    by_topic: dict[str, list[Claim]] = {}
+    for c in b.claims:
+        by_topic.setdefault(c.topic, []).append(c)
+    sections = []
+    for topic, group in by_topic.items():
+        status = worst_status(group)
+        items = [f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]}: {c.claim} {cite.cite(c.evidence)}".rstrip()
+                 for c in group]
+        sections.append(Section(heading=f"{topic} — {status}", items=items))
+    if not sections:
+        sections = [Section(text="No contested claims recorded.")]
+    return Reply(title=f"Contested claims — {b.conflict}", sections=sections, citations=cite.citations,
+                 command="claims")
+
+
+def worst_status(group: list[Claim]) -> str:
+    for status in ("contradicted", "disputed", "unverified", "confirmed"):
+        if any(c.status == status for c in group):
+            return status
+    return "unverified"
+
+
+def actor_name(b: Briefing, actor_id: str) -> str:
+    actor = b.actor(actor_id)
+    return actor.name if actor else actor_id
+
+
+def who(b: Briefing, name: str) -> Reply:
+    wanted = name.strip().lower()
+    if not wanted:
+        items = [f"{a.name} — {a.role or a.kind}" for a in b.actors]
+        return Reply(title="People and bodies in the briefing", sections=[Section(items=items)], command="who")
+    for a in b.actors:
+        names = [a.name.lower(), *(x.lower() for x in a.aliases)]
+        if any(wanted == n or wanted in n.split() or (len(wanted) > 3 and wanted in n) for n in names):
+            cite = Citer(b)
+            sections = [Section(text=f"{a.statement} {cite.cite(a.evidence)}".rstrip())]
+            related = [e for e in sorted_events(b.events) if any(p.actor == a.id for p in e.participants)]
+            if related:
+                sections.append(Section(heading="In the briefing", items=[
+                    f"{day(e.when)} — {e.summary} {cite.cite(e.evidence)}".rstrip() for e in related]))
+            own = [c for c in b.claims if c.by == a.id]
+            if own:
+                sections.append(Section(heading="Claims", items=[
+                    f"{STANCE_WORDS[c.stance].capitalize()}: {c.claim} ({c.status}) {cite.cite(c.evidence)}".rstrip()
+                    for c in own]))
+            return Reply(title=a.name, sections=sections, citations=cite.citations, command="who")
+    return Reply(title="Not in the briefing", found=False, command="who", ephemeral=True,
+                 sections=[Section(text=f"The briefing does not cover anyone called “{name.strip()}”.")])
+
+
+def sources(b: Briefing) -> Reply:
+    items = []
+    for s in b.sources:
+        who_ = f"{s.publisher}, " if s.publisher else ""
+        link = f" — {s.url}" if s.url else ""
+        items.append(f"{s.title} ({who_}{s.published_at.isoformat()}){link}")
+    return Reply(title="Sources", sections=[Section(items=items)], command="sources")
+
+
+def briefing(b: Briefing, full: bool = False) -> Reply:
+    cite = Citer(b)
+    fields = [ReplyField(name=series_label(s), value=figure_value(s, cite))
+              for s in series_of(b.figures) if full or is_headline(s.scope)]
+    sections = [Section(heading="Figures", fields=fields)] if fields else []
+    events = sorted_events(b.events)
+    recent = events if full else events[-4:]
+    sections.append(Section(heading="Timeline" if full else "Latest", items=[
+        f"{day(e.when)} — {e.summary} {cite.cite(e.evidence)}".rstrip() for e in recent]))
+    topics: dict[str, list[Claim]] = {}
+    for c in b.claims:
+        topics.setdefault(c.topic, []).append(c)
+    if topics:
+        items = []
+        for topic, group in topics.items():
+            says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]} {cite.cite(c.evidence)}".rstrip()
+                             for c in group)
+            items.append(f"{topic} — {worst_status(group)}: {says}" if full else f"{topic} — {worst_status(group)}")
+        sections.append(Section(heading="Contested", items=items))
+    diplomacy = [f"{r.statement} {cite.cite(r.evidence)}".rstrip() for r in b.requests]
+    diplomacy += [f"{a.statement} {cite.cite(a.evidence)}".rstrip() for a in b.agreements]
+    if diplomacy:
+        sections.append(Section(heading="Diplomacy", items=diplomacy if full else diplomacy[:2]))
+    ahead = [f"{u.summary} ({day(u.when) if u.when else 'date not set'}) {cite.cite(u.evidence)}".rstrip()
+             for u in b.upcoming if u.status in ("announced", "scheduled")]
+    if ahead:
+        sections.append(Section(heading="Coming up", items=ahead))
+    if full and b.actors:
+        sections.append(Section(heading="Who's who", items=[f"{a.name} — {a.role or a.kind}" for a in b.actors]))
+    title = f"{b.title} — as of {short_date(b.as_of)}"
+    return Reply(title=title, sections=sections, citations=cite.citations,
+                 command="briefing")
+
+
+def answer_reply(ans: Answer) -> Reply:
+    text = ans.answer
+    if ans.citations:
+        text += " " + "".join(f"[{c.n}]" for c in ans.citations)
+    return Reply(title=ans.question, sections=[Section(text=text)], citations=ans.citations,
+                 found=ans.found, engine=ans.engine, command="ask", fallback_reason=ans.fallback_reason)
+
+
+# -- the entry point ---------------------------------------------------------------------------
+
+class Core:
+    """The briefing, its answer engine and the commands, shared by every adapter."""
+
+    def __init__(self, store: object, briefing: Briefing, answerer: Answerer,
+                 reload: Callable[[], Awaitable[None]] | None = None) -> None:
+        self.store = store
+        self.briefing = briefing
+        self.answerer = answerer
+        self._reload = reload
+
+    async def handle(self, command: str, text: str = "", asker: Asker | None = None) -> Reply:
+        asker = asker or Asker()
+        name = command.strip().lstrip("/").lower()
+        name = ALIASES.get(name, name)
+        args = (text or "").strip()
+        started = time.perf_counter()
+        if self._reload is not None:
+            await self._reload()
+        reply = await self._dispatch(name, args, asker)
+        log.info("command", extra={"command": name, "platform": asker.platform, "user": asker.user_id,
+                                   "channel": asker.channel_id, "found": reply.found, "engine": reply.engine,
+                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+        return reply
+
+    async def _dispatch(self, name: str, args: str, asker: Asker) -> Reply:
+        b = self.briefing
+        word = args.lower()
+        if name == "ask":
+            return await self.ask(args, asker)
+        if name == "briefing":
+            if word in ("", "short", "full"):
+                return briefing(b, full=word == "full")
+            return help_reply(f"/briefing takes “full” or nothing, not “{args[:40]}”.")
+        if name == "who":
+            return who(b, args)
+        simple = {"casualties": casualties, "timeline": timeline, "claims": claims, "sources": sources}
+        if name in simple:
+            if args:
+                return help_reply(f"/{name} takes no arguments.")
+            return simple[name](b)
+        if name == "help":
+            return help_reply()
+        return help_reply(f"Unknown command “{name[:40]}”.")
+
+    async def ask(self, question: str, asker: Asker | None = None) -> Reply:
+        problem = question_problem(question)
+        if problem:
+            return problem
+        ans = await self.answerer.answer(question.strip(), asker)
+        return answer_reply(ans)
+
+
+def question_problem(question: str) -> Reply | None:
+    """Usage help for an empty question, a polite refusal for an oversized one, else None."""
+    q = question.strip()
+    if not q:
+        return help_reply("Ask a question after the command, e.g. “/ask who requested satellite verification?”")
+    if len(q) > MAX_QUESTION_CHARS:
+        return Reply(title="Question too long", ephemeral=True, found=False, command="ask", sections=[Section(
+            text=f"Please keep questions under {MAX_QUESTION_CHARS:,} characters (this one has {len(q):,}).")])
+    return None
