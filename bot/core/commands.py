@@ -221,6 +221,15 @@ class Core:
         self.briefing = briefing
         self.answerer = answerer
         self._reload = reload
+        # Commands added by feature packages (subscribe, review ...): name -> handler(text, asker).
+        self.extra: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {}
+
+    def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]]) -> None:
+        """Add a command; every adapter routes it like the built-in ones."""
+        self.extra[name] = handler
+
+    def command_names(self) -> list[str]:
+        return [*COMMANDS, *self.extra]
 
     async def handle(self, command: str, text: str = "", asker: Asker | None = None) -> Reply:
         asker = asker or Asker()
@@ -252,6 +261,8 @@ class Core:
             if args:
                 return help_reply(f"/{name} takes no arguments.")
             return simple[name](b)
+        if name in self.extra:
+            return await self.extra[name](args, asker)
         if name == "help":
             return help_reply()
         return help_reply(f"Unknown command “{name[:40]}”.")

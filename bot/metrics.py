@@ -1,0 +1,16 @@
+"""Prometheus metrics, one place for every counter the bot exposes on /metrics."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+QUESTIONS = Counter("briefbot_questions_total", "Questions answered, by engine and found",
+                    ["engine", "found"])
+COMMAND_LATENCY = Histogram("briefbot_command_seconds", "Time to build a reply, by command", ["command"],
+                            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+DELIVERIES = Counter("briefbot_deliveries_total", "Morning briefing deliveries, by platform and status",
+                     ["platform", "status"])
+PLATFORM_ERRORS = Counter("briefbot_platform_errors_total", "Errors from platform APIs", ["platform", "kind"])
+RATE_LIMIT_WAITS = Counter("briefbot_rate_limit_waits_total", "Waits on a platform's 429", ["platform"])
+MODEL_FALLBACKS = Counter("briefbot_model_fallbacks_total", "Model answers replaced by the offline answer",
+                          ["reason"])
