@@ -223,6 +223,8 @@ class Core:
         self._reload = reload
         # Commands added by feature packages (subscribe, review ...): name -> handler(text, asker).
         self.extra: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {}
+        # Called after every command with (command, asker, reply, seconds): metrics hook in here.
+        self.observers: list[Callable[[str, Asker, Reply, float], None]] = []
 
     def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]]) -> None:
         """Add a command; every adapter routes it like the built-in ones."""
@@ -240,9 +242,12 @@ class Core:
         if self._reload is not None:
             await self._reload()
         reply = await self._dispatch(name, args, asker)
+        elapsed = time.perf_counter() - started
+        for observe in self.observers:
+            observe(name, asker, reply, elapsed)
         log.info("command", extra={"command": name, "platform": asker.platform, "user": asker.user_id,
                                    "channel": asker.channel_id, "found": reply.found, "engine": reply.engine,
-                                   "ms": round((time.perf_counter() - started) * 1000, 1)})
+                                   "ms": round(elapsed * 1000, 1)})
         return reply
 
     async def _dispatch(self, name: str, args: str, asker: Asker) -> Reply:
