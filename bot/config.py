@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # -- HTTP server for health, metrics and Slack events
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=3000, ge=0, le=65535)
+    # -- several replicas and stopping
+    leader_retry_seconds: float = Field(default=5.0, gt=0, le=300)
+    shutdown_grace: float = Field(default=20.0, ge=0, le=600)
     # -- Slack
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 QUESTIONS = Counter("briefbot_questions_total", "Questions answered, by engine and found",
                     ["engine", "found"])
@@ -14,3 +14,23 @@ PLATFORM_ERRORS = Counter("briefbot_platform_errors_total", "Errors from platfor
 RATE_LIMIT_WAITS = Counter("briefbot_rate_limit_waits_total", "Waits on a platform's 429", ["platform"])
 MODEL_FALLBACKS = Counter("briefbot_model_fallbacks_total", "Model answers replaced by the offline answer",
                           ["reason"])
+LEADER = Gauge("briefbot_scheduler_leader", "1 while this replica runs the scheduler, else 0")
+UP = Gauge("briefbot_ready", "1 while /readyz reports ready, else 0")
+
+
+def observe_command(command: str, asker: object, reply: object, seconds: float) -> None:
+    """A Core observer: latency of every command; questions by engine; model fallbacks."""
+    COMMAND_LATENCY.labels(command).observe(seconds)
+    if command == "ask":
+        QUESTIONS.labels(getattr(reply, "engine", "offline"), str(bool(getattr(reply, "found", False))).lower()
+                         ).inc()
+    reason = getattr(reply, "fallback_reason", None)
+    if reason:
+        MODEL_FALLBACKS.labels(str(reason)[:40]).inc()
+
+
+def exposition() -> tuple[bytes, str]:
+    """The /metrics body and its content type."""
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

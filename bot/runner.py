@@ -9,12 +9,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Protocol
+import time
+import uuid
+from typing import Any, Protocol
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
+from bot import health, metrics
 from bot.config import Settings
 from bot.core.commands import Core
+from bot.health import Readiness
+from bot.logs import REQUEST_ID
 
 log = logging.getLogger("briefbot.run")
 
@@ -46,21 +52,94 @@ def build_services(settings: Settings, core: Core) -> list[Service]:
     return services
 
 
-def build_web_app(settings: Settings, core: Core, services: list[Service]) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
-
-    async def healthz(_request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
-
-    app.router.add_get("/healthz", healthz)
+def build_web_app(settings: Settings, core: Core, services: list[Service],
+                  readiness: Readiness | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[request_log])
+    health.add_routes(app, readiness or Readiness(getattr(core, "store", None), services))
     for service in services:
         service.add_routes(app)
     return app
 
 
+QUIET_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+@web.middleware
+async def request_log(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One line per HTTP request, with an id every line logged while handling it carries too."""
+    rid = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
+    token = REQUEST_ID.set(rid)
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers["X-Request-Id"] = rid
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        # Probes arrive every few seconds; at INFO they would drown the lines that matter.
+        level = logging.DEBUG if request.path in QUIET_PATHS and status < 500 else logging.INFO
+        log.log(level, "http request", extra={"method": request.method, "path": request.path,
+                                              "status": status, "request_id": rid,
+                                              "ms": round((time.perf_counter() - started) * 1000, 1)})
+        REQUEST_ID.reset(token)
+
+
+class InFlight:
+    """Counts commands being answered, so a stop can wait for them (bounded)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def track(self, core: Core) -> None:
+        handle = core.handle
+
+        async def tracked(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            self._idle.clear()
+            try:
+                return await handle(*args, **kwargs)
+            finally:
+                self.count -= 1
+                if self.count == 0:
+                    self._idle.set()
+
+        core.handle = tracked  # type: ignore[method-assign]
+
+    async def wait(self, seconds: float) -> bool:
+        """True when every command finished within `seconds`."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), seconds)
+            return True
+        except TimeoutError:
+            return False
+
+
+def with_leader(settings: Settings, services: list[Service]) -> list[Service]:
+    """The scheduler runs on one replica only: wrap it in the leader election."""
+    from bot.leader import LeaderService, lock_for
+
+    out: list[Service] = []
+    for service in services:
+        if service.name == "scheduler" and not isinstance(service, LeaderService):
+            service = LeaderService(service, lock_for(settings.store_url()), settings.leader_retry_seconds)
+        out.append(service)
+    return out
+
+
 async def serve(settings: Settings, core: Core, services: list[Service],
                 stop_event: asyncio.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or `stop_event`), then stop every service in reverse order."""
+    """Run until SIGTERM/SIGINT (or `stop_event`), then stop cleanly.
+
+    Stopping: /readyz turns 503 at once; commands being answered get up to `shutdown_grace` seconds;
+    then services stop in reverse order (the scheduler lets a delivery in progress finish), the HTTP
+    server closes and the database connections are released.
+    """
     stop_event = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -68,24 +147,48 @@ async def serve(settings: Settings, core: Core, services: list[Service],
             loop.add_signal_handler(sig, stop_event.set)
         except (NotImplementedError, RuntimeError):
             pass  # not on the main thread (tests)
-    app = build_web_app(settings, core, services)
-    runner = web.AppRunner(app, access_log=None)
+    services = with_leader(settings, services)
+    if metrics.observe_command not in core.observers:
+        core.observers.append(metrics.observe_command)
+    inflight = InFlight()
+    inflight.track(core)
+    store = getattr(core, "store", None)
+    readiness = Readiness(store, services)
+    app = build_web_app(settings, core, services, readiness)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=settings.shutdown_grace)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
-    log.info("http server listening", extra={"host": settings.http_host, "port": settings.http_port})
+    port = _bound_port(site) or settings.http_port
+    log.info("http server listening", extra={"host": settings.http_host, "port": port})
     started: list[Service] = []
     try:
         for service in services:
             await service.start()
             started.append(service)
             log.info("service started", extra={"service": service.name})
+        log.info("ready", extra={"services": ",".join(s.name for s in services), "port": port})
         await stop_event.wait()
-        log.info("stopping")
+        log.info("stopping", extra={"in_flight": inflight.count})
     finally:
+        readiness.stopping = True
+        if not await inflight.wait(settings.shutdown_grace):
+            log.warning("stopped waiting for commands", extra={"in_flight": inflight.count,
+                                                               "grace_seconds": settings.shutdown_grace})
         for service in reversed(started):
             try:
-                await asyncio.wait_for(service.stop(), timeout=20)
+                await asyncio.wait_for(service.stop(), timeout=settings.shutdown_grace)
+                log.info("service stopped", extra={"service": service.name})
             except Exception:  # noqa: BLE001 - stopping must go on for the others
                 log.exception("service did not stop cleanly", extra={"service": service.name})
         await runner.cleanup()
+        if store is not None and hasattr(store, "close"):
+            store.close()
+        log.info("stopped")
+
+
+def _bound_port(site: web.TCPSite) -> int | None:
+    """The port actually bound (HTTP_PORT=0 picks a free one; tests and the soak bench use that)."""
+    server = getattr(site, "_server", None)
+    sockets = getattr(server, "sockets", None) or []
+    return sockets[0].getsockname()[1] if sockets else None

@@ -1,0 +1,159 @@
+"""/healthz, /readyz and /metrics on the shared aiohttp app, served for real on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client import REGISTRY
+
+from bot.config import Settings
+from bot.core.store import Store
+from bot.health import Readiness
+from bot.runner import build_web_app, serve
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def client_for(settings: Settings, core, services=(), readiness=None) -> TestClient:  # noqa: ANN001
+    app = build_web_app(settings, core, list(services), readiness)
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    return client
+
+
+async def test_healthz_answers(settings: Settings, core) -> None:  # noqa: ANN001
+    client = await client_for(settings, core)
+    try:
+        resp = await client.get("/healthz")
+        assert resp.status == 200
+        assert (await resp.json()) == {"status": "ok"}
+        assert resp.headers["X-Request-Id"]
+    finally:
+        await client.close()
+
+
+async def test_readyz_ready_names_the_database(settings: Settings, core) -> None:  # noqa: ANN001
+    client = await client_for(settings, core)
+    try:
+        resp = await client.get("/readyz")
+        body = await resp.json()
+        assert resp.status == 200, body
+        assert body["status"] == "ready"
+        assert body["checks"]["database"]["ok"] is True
+        assert body["failing"] == []
+    finally:
+        await client.close()
+
+
+async def test_readyz_503_when_the_database_is_down(settings: Settings, core) -> None:  # noqa: ANN001
+    down = Store(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test")
+    client = await client_for(settings, core, readiness=Readiness(down, []))
+    try:
+        resp = await client.get("/readyz")
+        body = await resp.json()
+        assert resp.status == 503
+        assert body["failing"] == ["database"]
+        assert "127.0.0.1" in body["checks"]["database"]["detail"]
+    finally:
+        await client.close()
+        down.close()
+
+
+async def test_readyz_503_when_the_sqlite_file_is_gone(tmp_path, core, settings) -> None:  # noqa: ANN001
+    path = tmp_path / "gone" / "db.sqlite3"
+    store = Store(f"sqlite:///{path}")
+    store.migrate()
+    store.close()
+    for f in path.parent.iterdir():
+        f.unlink()
+    path.parent.rmdir()  # SQLite cannot even create the file again: the directory is gone
+    client = await client_for(settings, core, readiness=Readiness(store, []))
+    try:
+        resp = await client.get("/readyz")
+        assert resp.status == 503
+        assert (await resp.json())["failing"] == ["database"]
+    finally:
+        await client.close()
+
+
+def sample(name: str, labels: dict[str, str]) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def test_metrics_count_questions_and_latency_after_a_question(settings: Settings, caplog) -> None:  # noqa: ANN001
+    from bot.app import build_core
+
+    core = build_core(settings)
+    stop = asyncio.Event()
+    s = settings.model_copy(update={"http_host": "127.0.0.1", "http_port": closed_port(),
+                                    "scheduler_enabled": False})
+    before_q = sample("briefbot_questions_total", {"engine": "offline", "found": "true"}) + \
+        sample("briefbot_questions_total", {"engine": "offline", "found": "false"})
+    before_lat = sample("briefbot_command_seconds_count", {"command": "ask"})
+    task = asyncio.create_task(serve(s, core, [], stop))
+    try:
+        async with aiohttp.ClientSession() as http:
+            base = f"http://127.0.0.1:{s.http_port}"
+            for _ in range(100):
+                try:
+                    async with http.get(base + "/healthz") as r:
+                        if r.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            reply = await core.handle("ask", "who requested satellite verification?")
+            assert reply.command == "ask"
+            async with http.get(base + "/metrics") as r:
+                assert r.status == 200
+                assert r.headers["Content-Type"].startswith("text/plain")
+                text = await r.text()
+            async with http.get(base + "/readyz") as r:
+                assert r.status == 200, await r.text()
+    finally:
+        stop.set()
+        await task
+    after_q = sample("briefbot_questions_total", {"engine": "offline", "found": "true"}) + \
+        sample("briefbot_questions_total", {"engine": "offline", "found": "false"})
+    assert after_q == before_q + 1
+    assert sample("briefbot_command_seconds_count", {"command": "ask"}) == before_lat + 1
+    assert 'briefbot_questions_total{engine="offline"' in text
+    assert "briefbot_command_seconds_bucket" in text
+    for name in ("briefbot_deliveries_total", "briefbot_platform_errors_total",
+                 "briefbot_rate_limit_waits_total", "briefbot_model_fallbacks_total"):
+        assert f"# HELP {name} " in text
+
+
+async def test_one_log_line_per_request_with_its_id(settings: Settings, core, caplog) -> None:  # noqa: ANN001
+    client = await client_for(settings, core)
+    try:
+        with caplog.at_level(logging.INFO, logger="briefbot.run"):
+            resp = await client.get("/nowhere", headers={"X-Request-Id": "req-abc123"})
+            assert resp.status == 404
+    finally:
+        await client.close()
+    lines = [r for r in caplog.records if r.getMessage() == "http request"]
+    assert len(lines) == 1
+    assert lines[0].request_id == "req-abc123"
+    assert lines[0].status == 404 and lines[0].path == "/nowhere"
+
+
+@pytest.mark.parametrize("stopping", [True])
+async def test_readyz_503_while_stopping(settings: Settings, core, stopping: bool) -> None:  # noqa: ANN001
+    readiness = Readiness(core.store, [])
+    readiness.stopping = stopping
+    client = await client_for(settings, core, readiness=readiness)
+    try:
+        resp = await client.get("/readyz")
+        assert resp.status == 503
+        assert (await resp.json())["failing"] == ["process"]
+    finally:
+        await client.close()
