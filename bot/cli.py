@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -67,6 +68,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def reply_json(question: str, reply: object) -> dict:
     """The `ask --json` protocol: question, answer, found, engine, citations (and fallback_reason)."""
     text = reply.sections[0].text if reply.sections else ""  # type: ignore[attr-defined]
+    text = re.sub(r"(\s*\[\d+\])+$", "", text)  # footnote markers belong to chat, not to the JSON answer
     data = {"question": question, "answer": text, "found": reply.found,  # type: ignore[attr-defined]
             "engine": reply.engine,  # type: ignore[attr-defined]
             "citations": [c.to_json() for c in reply.citations]}  # type: ignore[attr-defined]

@@ -1,18 +1,418 @@
-"""Offline answer engine (placeholder while the real one is written)."""
+"""The offline answer engine: deterministic, no model, no network.
+
+1. Read the question's intent (figures, who, when, where, claim status, profile, overview).
+2. Refuse plainly when it names something the briefing never mentions.
+3. Answer figures straight from the figure series (qualifier and as-of date always kept).
+4. Otherwise rank structured facts first and source sentences second (BM25 over concept terms), and
+   answer with the best fact's statement, or quote the best sentence, with verbatim citations.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
 from bot.core.answer import Answer
-from bot.core.models import Briefing
-from bot.core.reply import Asker
+from bot.core.citations import Citer
+from bot.core.commands import actor_name, day
+from bot.core.figures import Series, is_headline, series_of
+from bot.core.models import (
+    Actor,
+    Agreement,
+    Briefing,
+    Claim,
+    Event,
+    Evidence,
+    Fact,
+    Request,
+    Source,
+    Upcoming,
+)
+from bot.core.reply import Asker, Citation
+from bot.core.text import STOPWORDS, term, terms, words
+
+NOT_COVERED = "The briefing does not cover that."
+METRICS = ("kill", "injur", "displac")
+METRIC_OF_TERM = {"kill": "killed", "injur": "injured", "displac": "displaced"}
+FIGURE_CUES = re.compile(
+    r"\bhow\s+many\b|\bnumber\s+of\b|\btoll\b|\bcount\b|\bfigures?\b|\btally\b|\bcasualt|\bstatistic|"
+    r"\bhow\s+much\b|\bnumbers\b|\bhow\s+bad\b", re.I)
+# Words that describe a subgroup of a toll ("soldiers killed"); the briefing's headline figures don't split.
+SUBGROUP_WORDS = re.compile(
+    r"\b(soldiers?|troops?|military|servicemen|army|civilians?|children|kids|women|men|monks?|"
+    r"police|officers?|foreigners?|thai|thais|cambodians?|khmer|villagers|students|journalists?)\b", re.I)
+OVERVIEW = re.compile(
+    r"\b(summary|summari[sz]e|overview|situation|sitrep|update|latest|what'?s\s+going\s+on|"
+    r"what\s+is\s+going\s+on|catch\s+me\s+up|big\s+picture|state\s+of\s+play|brief\s+me|the\s+gist)\b", re.I)
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+DATE_IN_TEXT = re.compile(
+    r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?|([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?)\b", re.I)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+BOILERPLATE = re.compile(r"leave a reply|email address will not|required fields|cookie|subscribe to|"
+                         r"share this|all rights reserved|^advertisement$", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\"']?\s+(?=[\u201c\"A-Z0-9])")
+MIN_COVERAGE = 0.5
+
+
+@dataclass
+class Passage:
+    """A retrievable unit handed to a model: a fact statement or a source sentence, with its quotes."""
+
+    id: str
+    kind: str
+    text: str
+    citations: list[Citation]
+    status: str = ""
+
+
+@dataclass
+class Doc:
+    id: str
+    kind: str  # actor | event | claim | request | agreement | upcoming | note | figure | passage
+    text: str
+    tf: Counter
+    length: int
+    obj: object = None
+    evidence: list[Evidence] = field(default_factory=list)
+    dates: set[tuple[int, int]] = field(default_factory=set)  # (month, day)
+    weekdays: set[str] = field(default_factory=set)
+
+
+def dates_in(text: str) -> set[tuple[int, int]]:
+    out = set()
+    for m in DATE_IN_TEXT.finditer(text):
+        d1, mon1, mon2, d2 = m.groups()
+        mon, dd = (mon1, d1) if mon1 else (mon2, d2)
+        month = MONTHS.get(mon.lower().rstrip("."))
+        if month and 1 <= int(dd) <= 31:
+            out.add((month, int(dd)))
+    return out
+
+
+def weekdays_in(text: str) -> set[str]:
+    low = text.lower()
+    return {w for w in WEEKDAYS if w in low}
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs of a source text, headings and site boilerplate left out."""
+    out = []
+    for para in re.finditer(r"[^\n]+", text):
+        chunk = para.group(0)
+        for piece in SENTENCE_END.split(chunk):
+            piece = piece.strip()
+            if len(piece.split()) < 6 or BOILERPLATE.search(piece):
+                continue
+            out.append((para.start() + chunk.find(piece), piece))
+    return out
 
 
 class OfflineEngine:
     def __init__(self, briefing: Briefing) -> None:
         self.briefing = briefing
+        self.docs: list[Doc] = []
+        self.series = series_of(briefing.figures)
+        for fact in briefing.facts():
+            self._add_fact(fact)
+        for s in self.series:
+            self._add_figure(s)
+        for source in briefing.sources:
+            self._add_source(source)
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, doc in enumerate(self.docs):
+            for t, n in doc.tf.items():
+                self.postings[t].append((i, n))
+        total = len(self.docs) or 1
+        self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        self.avg_len = sum(d.length for d in self.docs) / total
+        self.max_idf = math.log(1 + (total + 0.5) / 0.5)
+        self.vocab = set(self.postings)
+        self.actor_terms = {a.id: self._name_terms(a) for a in briefing.actors}
 
+    # -- index ------------------------------------------------------------------------------------
+    def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
+             evidence: list[Evidence]) -> None:
+        tf = Counter(terms(search_text))
+        self.docs.append(Doc(id=doc_id, kind=kind, text=text, tf=tf, length=sum(tf.values()) or 1, obj=obj,
+                             evidence=evidence, dates=dates_in(search_text), weekdays=weekdays_in(search_text)))
+
+    def _add_fact(self, fact: Fact) -> None:
+        parts = [fact.statement, " ".join(fact.keywords), " ".join(fact.keywords)]
+        parts += [e.quote for e in fact.evidence]
+        kind = "note"
+        if isinstance(fact, Actor):
+            kind = "actor"
+            parts += [fact.name, fact.name, " ".join(fact.aliases), fact.role or "", fact.country or ""]
+        elif isinstance(fact, Event):
+            kind = "event"
+            parts += [fact.summary, fact.place or "", fact.when.text,
+                      fact.when.date.strftime("%B %d").replace(" 0", " ") if fact.when.date else ""]
+            parts += [actor_name(self.briefing, p.actor) for p in fact.participants]
+        elif isinstance(fact, Claim):
+            kind = "claim"
+            parts += [fact.claim, fact.topic, actor_name(self.briefing, fact.by)]
+        elif isinstance(fact, Request):
+            kind = "request"
+            parts += [fact.asked, actor_name(self.briefing, fact.requester)]
+            parts += [actor_name(self.briefing, a) for a in fact.addressees]
+        elif isinstance(fact, Agreement):
+            kind = "agreement"
+            parts += [fact.name, fact.name, fact.status, *(d.label() for d in fact.signed)]
+        elif isinstance(fact, Upcoming):
+            kind = "upcoming"
+            parts += [fact.summary, fact.status]
+        self._add(fact.id, kind, fact.statement, " ".join(parts), fact, fact.evidence)
+
+    def _add_figure(self, s: Series) -> None:
+        cur = s.current
+        search = " ".join([cur.phrase(), cur.scope, cur.noun, " ".join(cur.keywords), cur.metric,
+                           *(e.quote for e in cur.evidence)])
+        self._add(cur.id, "figure", self.figure_sentence(s), search, s, cur.evidence)
+
+    def _add_source(self, source: Source) -> None:
+        for n, (offset, sentence) in enumerate(split_sentences(source.text)):
+            ev = Evidence(source_id=source.id, quote=sentence, char_start=offset, char_end=offset + len(sentence))
+            self._add(f"{source.id}#s{n}", "passage", sentence, sentence, source, [ev])
+
+    def _name_terms(self, actor: Actor) -> list[set[str]]:
+        return [set(terms(n)) for n in [actor.name, *actor.aliases] if terms(n)]
+
+    # -- public -----------------------------------------------------------------------------------
     async def answer(self, question: str, asker: Asker | None = None) -> Answer:
         return self.answer_now(question)
 
+    def retrieve(self, question: str, k: int = 8) -> list[Passage]:
+        """The k most relevant facts and sentences, each with verbatim citations (for the model path)."""
+        qterms = terms(question)
+        ranked = self.rank(qterms, question)[:k]
+        out = []
+        for _score, doc in ranked:
+            cite = Citer(self.briefing)
+            cite.cite(doc.evidence)
+            status = doc.obj.status if isinstance(doc.obj, Claim) else ""
+            out.append(Passage(id=doc.id, kind=doc.kind, text=doc.text, citations=cite.citations, status=status))
+        return out
+
     def answer_now(self, question: str) -> Answer:
-        return Answer(question=question, answer="The briefing does not cover that.", found=False)
+        q = " ".join(question.split())
+        qterms = terms(q)
+        refusal = self.uncovered(q, qterms)
+        if refusal:
+            return self.refuse(q, refusal, "unknown_terms")
+        if OVERVIEW.search(q) and len(qterms) <= 4:
+            return self.overview(q)
+        metrics = [m for m in METRICS if m in qterms]
+        if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3):
+            return self.figures_answer(q, metrics)
+        if FIGURE_CUES.search(q) and re.search(r"\bcasualt", q, re.I):
+            return self.figures_answer(q, ["kill", "injur"])
+        profile = self.profile(q)
+        if profile is not None:
+            return profile
+        ranked = self.rank(qterms, q)
+        if not ranked:
+            return self.refuse(q, NOT_COVERED, "no_match")
+        score, best = ranked[0]
+        if self.coverage(qterms, best) < MIN_COVERAGE:
+            return self.refuse(q, NOT_COVERED, "weak_match")
+        return self.compose(q, best, ranked)
+
+    # -- understanding ----------------------------------------------------------------------------
+    def uncovered(self, q: str, qterms: list[str]) -> str | None:
+        """A refusal when the question hinges on something the briefing never mentions."""
+        raw = words(q)
+        unknown = [w for w in raw if w not in STOPWORDS and term(w) not in self.vocab and not w.isdigit()]
+        if not unknown:
+            return None
+        # Proper names the briefing never mentions (Vietnam, Australia ...) decide it at once.
+        for name in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-zA-Z'’]+)", q):
+            w = words(name)
+            if w and w[0] in unknown:
+                return f"The briefing does not cover {name.rstrip('’').removesuffix(chr(39) + 's')}."
+        # "How many drones ...": the thing counted is unknown.
+        counted = re.search(r"\bhow\s+(?:many|much)\s+([a-z'-]+)", q, re.I)
+        if counted:
+            noun = counted.group(1).lower()
+            if noun in unknown and not SUBGROUP_WORDS.fullmatch(noun):
+                return f"The briefing does not cover {noun}: it holds no such figure."
+        known = [w for w in raw if w not in STOPWORDS and w not in unknown]
+        if len(unknown) >= max(2, len(known)):
+            return NOT_COVERED
+        return None
+
+    def coverage(self, qterms: list[str], doc: Doc) -> float:
+        """Share of the question's weight (idf) that the document matches."""
+        wanted = {t for t in qterms if t not in STOPWORDS}
+        if not wanted:
+            return 0.0
+        total = sum(self.idf.get(t, self.max_idf) for t in wanted)
+        matched = sum(self.idf[t] for t in wanted if t in doc.tf)
+        return matched / total if total else 0.0
+
+    def rank(self, qterms: list[str], q: str) -> list[tuple[float, Doc]]:
+        scores: dict[int, float] = defaultdict(float)
+        k1, b = 1.2, 0.5
+        for t in set(qterms):
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            for i, n in self.postings[t]:
+                doc = self.docs[i]
+                scores[i] += idf * n * (k1 + 1) / (n + k1 * (1 - b + b * doc.length / self.avg_len))
+        if not scores:
+            return []
+        boosts = self.intent_boosts(q)
+        qdates = dates_in(q)
+        qdays = weekdays_in(q)
+        ranked = []
+        for i, s in scores.items():
+            doc = self.docs[i]
+            s *= boosts.get(doc.kind, 1.0)
+            if qdates and qdates & doc.dates:
+                s *= 1.6
+            if qdays and qdays & doc.weekdays:
+                s *= 1.3
+            ranked.append((s, doc))
+        ranked.sort(key=lambda x: (-x[0], x[1].kind == "passage"))
+        return ranked
+
+    def intent_boosts(self, q: str) -> dict[str, float]:
+        low = q.lower()
+        # Structured facts first, source sentences second.
+        boosts = {"passage": 0.7, "note": 0.9}
+        if re.match(r"\s*(when|what\s+(date|day|time))\b", low):
+            boosts.update(event=1.3, agreement=1.3, upcoming=1.2, actor=0.6)
+        elif re.match(r"\s*where\b|\bwhich\s+(province|place|area|region|town|city)", low):
+            boosts.update(event=1.4, actor=0.7)
+        elif re.match(r"\s*(who|whom|whose)\b", low):
+            boosts.update(request=1.2, claim=1.15, event=1.1, actor=1.0)
+        elif re.match(r"\s*(did|does|do|is|are|was|were|has|have|had)\b", low):
+            boosts.update(claim=1.3, agreement=1.1)
+        return boosts
+
+    def profile(self, q: str) -> Answer | None:
+        m = re.match(r"\s*(?:who|what)\s+(?:is|was|are)\s+(.+?)\s*\??\s*$|\s*(?:tell me about|profile of|"
+                     r"who'?s|background on|info on)\s+(.+?)\s*\??\s*$", q, re.I)
+        if not m:
+            return None
+        wanted = set(terms(m.group(1) or m.group(2)))
+        if not wanted:
+            return None
+        for actor in self.briefing.actors:
+            for name in self.actor_terms[actor.id]:
+                if wanted == name or (len(wanted) == 1 and wanted <= name and actor.kind == "person"):
+                    return self.fact_answer(q, actor, f"profile:{actor.id}")
+        return None
+
+    # -- answers ----------------------------------------------------------------------------------
+    def refuse(self, q: str, text: str, reason: str) -> Answer:
+        return Answer(question=q, answer=text, found=False, intent=f"refuse:{reason}")
+
+    def fact_answer(self, q: str, fact: Fact, intent: str, text: str | None = None) -> Answer:
+        cite = Citer(self.briefing)
+        cite.cite(fact.evidence)
+        return Answer(question=q, answer=text or fact.statement, found=bool(cite.citations),
+                      citations=cite.citations, fact_ids=[fact.id], intent=intent)
+
+    def compose(self, q: str, best: Doc, ranked: list[tuple[float, Doc]]) -> Answer:
+        obj = best.obj
+        if best.kind == "figure" and isinstance(obj, Series):
+            return self.figures_answer(q, [k for k, v in METRIC_OF_TERM.items() if v == obj.metric] or ["kill"])
+        if isinstance(obj, Claim):
+            return self.claim_answer(q, obj)
+        if isinstance(obj, Fact):
+            return self.fact_answer(q, obj, f"fact:{best.kind}")
+        # A source sentence, quoted as it stands.
+        source: Source = obj  # type: ignore[assignment]
+        cite = Citer(self.briefing)
+        cite.cite(best.evidence)
+        text = f"According to “{source.title}” ({source.published_at.isoformat()}): {best.text}"
+        return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
+                      fact_ids=[best.id], intent="passage")
+
+    def claim_answer(self, q: str, claim: Claim) -> Answer:
+        """A contested claim is answered as contested: its status, then who says what."""
+        group = [c for c in self.briefing.claims if c.topic == claim.topic]
+        status = next((s for s in ("contradicted", "disputed", "unverified", "confirmed")
+                       if any(c.status == s for c in group)), claim.status)
+        lead = {"disputed": "This is disputed", "contradicted": "The two sides' accounts contradict each other",
+                "unverified": "This is unverified", "confirmed": "This is confirmed"}[status]
+        parts = [f"{lead} ({claim.topic.lower()})."]
+        parts += [c.statement for c in group]
+        cite = Citer(self.briefing)
+        for c in group:
+            cite.cite(c.evidence)
+        return Answer(question=q, answer=" ".join(parts), found=bool(cite.citations), citations=cite.citations,
+                      fact_ids=[c.id for c in group], intent="claim")
+
+    def figure_sentence(self, s: Series) -> str:
+        cur = s.current
+        verb = {"killed": "have been killed", "injured": "have been injured",
+                "displaced": "have been displaced (fled their homes)", "missing": "are missing",
+                "detained": "have been detained"}.get(cur.metric, cur.metric)
+        scope = "" if is_headline(s.scope) else f" ({s.scope})"
+        text = f"{cur.amount()} {cur.noun}{scope} {verb}, as of {cur.as_of.day} {cur.as_of.strftime('%b %Y')}"
+        previous = s.previous(cur.as_of)
+        if previous is not None:
+            text += f", up from {previous.amount()} on {previous.as_of.day} {previous.as_of.strftime('%b %Y')}" \
+                if (cur.value_high or cur.value) > (previous.value_high or previous.value) else \
+                f" (earlier: {previous.amount()} on {previous.as_of.day} {previous.as_of.strftime('%b %Y')})"
+        others = s.disagreeing()
+        if others:
+            text += f"; sources disagree, giving {s.range_text()}"
+        return text[0].upper() + text[1:] + "."
+
+    def figures_answer(self, q: str, metric_terms: list[str]) -> Answer:
+        wanted = [METRIC_OF_TERM[m] for m in metric_terms]
+        chosen: list[Series] = []
+        sub = SUBGROUP_WORDS.findall(q)
+        for metric in wanted:
+            group = [s for s in self.series if s.metric == metric]
+            if sub:
+                matching = [s for s in group if any(w.lower().rstrip("s") in s.scope.lower() for w in sub)]
+                if matching:
+                    chosen += matching
+                    continue
+            chosen += [s for s in group if is_headline(s.scope)] or group[:1]
+        if not chosen:
+            return self.refuse(q, "The briefing holds no such figure.", "no_figure")
+        cite = Citer(self.briefing)
+        sentences = []
+        for s in chosen:
+            sentences.append(self.figure_sentence(s))
+            cite.cite(s.current.evidence)
+            for other in s.disagreeing():
+                cite.cite(other.evidence)
+        text = " ".join(sentences)
+        if sub and not any(any(w.lower().rstrip("s") in s.scope.lower() for w in sub) for s in chosen):
+            text = (f"The briefing does not break the figures down by {', '.join(sorted({w.lower() for w in sub}))} "
+                    f"(not specified in the sources); overall: {text[0].lower()}{text[1:]}")
+        return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
+                      fact_ids=[s.current.id for s in chosen], intent="figures")
+
+    def overview(self, q: str) -> Answer:
+        cite = Citer(self.briefing)
+        parts = []
+        headline = [s for s in self.series if is_headline(s.scope)]
+        if headline:
+            parts.append(" ".join(self.figure_sentence(s) for s in headline))
+            for s in headline:
+                cite.cite(s.current.evidence)
+        events = sorted((e for e in self.briefing.events if e.when.date), key=lambda e: e.when.date)
+        if events:
+            last = events[-1]
+            parts.append(f"Latest dated event ({day(last.when)}): {last.summary}")
+            cite.cite(last.evidence)
+        disputed = [c for c in self.briefing.claims if c.status in ("disputed", "contradicted")]
+        if disputed:
+            topics = sorted({c.topic.lower() for c in disputed})
+            parts.append("Contested: " + "; ".join(topics) + ".")
+        if not parts:
+            return self.refuse(q, NOT_COVERED, "empty_briefing")
+        return Answer(question=q, answer=" ".join(parts), found=True, citations=cite.citations, intent="overview")
+

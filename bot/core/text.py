@@ -1,0 +1,197 @@
+"""Turning questions and facts into comparable terms: tokens, a light stemmer and concept synonyms.
+
+Paraphrases ("death toll", "how many ppl got hurt", "is there a truce") are mapped onto the same
+concept terms as the briefing's own words, so matching works on meaning rather than spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]{3})*(?:'[a-z]+)?")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
+STOPWORDS = frozenset("""
+a an the of in on at to for from by with about as into onto over under than then so such and or but nor
+is are was were be been being am do does did doing done have has had having will would shall should can
+could may might must it its it's this that these those there here their them they he him his she her hers
+we our ours you your yours i me my mine us what which who whom whose when where why how whats who's what's
+any some all each every both either neither no not yet also just only very too more most much many
+if else up down out off again further once tell please know let say said get got gotten give given
+thing things something anything anyone someone one ones like lot lots kind sort way ever even still now
+currently current latest recently recent today yesterday far exactly roughly approximately overall total
+actually really officially anymore ok okay hi hello hey bot briefing report reports article news
+did does happen happened happening going go goes went make made take took
+""".split())
+
+# Question words that carry intent; kept out of matching but read by the intent detector.
+QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
+
+# word -> concept. Keys are already lower case and lightly stemmed (see stem()).
+_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "kill": ("kill", "killed", "killing", "die", "died", "dies", "dying", "dead", "death", "deaths", "fatal",
+             "fatality", "fatalities", "toll", "perish", "perished", "slain", "lives", "life", "lost", "bodycount",
+             "deadly", "mortality", "casualt"),
+    "injur": ("injur", "injure", "injured", "injury", "injuries", "wound", "wounded", "wounding", "hurt",
+              "harm", "harmed", "maimed", "hospitalised", "hospitalized"),
+    "displac": ("displac", "displace", "displaced", "displacement", "flee", "fled", "fleeing", "flight", "evacu",
+                "evacuate", "evacuated", "evacuation", "evacuee", "evacuees", "refugee", "refugees", "refuge",
+                "shelter", "shelters", "sheltering", "homeless", "uprooted", "idp", "idps", "relocated",
+                "exodus"),
+    "ceasefire": ("ceasefire", "truce", "armistice", "cease", "halt", "halting", "stand-down"),
+    "accord": ("accord", "accords", "treaty", "pact", "agreement", "agreements", "deal"),
+    "bomb": ("bomb", "bombs", "bombing", "bombings", "explosion", "explosions", "exploded", "explode", "blast",
+             "blasts", "ied", "detonation", "detonated", "roadside"),
+    "explosive": ("explosive", "explosives", "mine", "mines", "landmine", "landmines", "ordnance", "planted"),
+    "satellite": ("satellite", "satellites", "imagery", "images", "image", "spy"),
+    "intel": ("intelligence", "information-gathering", "surveillance", "reconnaissance"),
+    "verify": ("verify", "verified", "verification", "verifying", "investigate", "investigation",
+               "investigating", "probe", "inquiry", "check", "checked", "establish", "proof", "prove"),
+    "confirm": ("confirm", "confirmed", "confirmation", "confirming", "acknowledge", "acknowledged"),
+    "usa": ("usa", "america", "american", "americans", "washington", "states"),
+    "malaysia": ("malaysia", "malaysian", "malaysians", "kl"),
+    "thai": ("thai", "thais", "thailand", "bangkok", "siam"),
+    "cambodia": ("cambodia", "cambodian", "cambodians", "khmer", "phnom", "penh"),
+    "call": ("call", "called", "calls", "calling", "phone", "phoned", "phoning", "spoke", "speak", "speaking",
+             "talked", "talk", "rang", "dial", "dialed", "conversation", "conversations", "telephone"),
+    "attack": ("attack", "attacked", "attacks", "attacking", "strike", "strikes", "struck", "assault",
+               "offensive", "shelling", "shelled", "raid", "raids", "bombard", "bombarded", "hit"),
+    "clash": ("clash", "clashes", "fight", "fighting", "fought", "combat", "hostilities", "hostility", "battle",
+              "battles", "skirmish", "skirmishes", "gunfire", "firing", "war", "warfare", "conflict",
+              "conflicts", "violence", "violent", "flare-up", "escalation", "escalate", "escalated",
+              "fire", "fired", "shooting", "shots", "shot"),
+    "start": ("start", "started", "starting", "begin", "began", "begun", "spark", "sparked", "sparking",
+              "trigger", "triggered", "initiate", "initiated", "provoke", "provoked", "instigate",
+              "instigated", "cause", "caused", "first", "opened"),
+    "blame": ("blame", "blamed", "blaming", "fault", "responsible", "responsibility", "accuse", "accused",
+              "accuses", "accusation", "accusations", "culprit", "guilty"),
+    "request": ("request", "requested", "requests", "requesting", "ask", "asked", "asks", "asking", "demand",
+                "demanded", "demands", "urge", "urged", "urging", "want", "wanted", "wants", "appeal",
+                "appealed", "appeals", "plea", "seek", "sought", "press", "pressed", "insist", "insisted"),
+    "meet": ("meet", "meeting", "meetings", "met", "summit", "convene", "convened", "convening", "gathering",
+             "session", "conference"),
+    "minister": ("minister", "ministers", "ministry", "secretary"),
+    "premier": ("premier", "pm", "prime"),
+    "leader": ("leader", "leaders", "head", "heads", "chief", "government", "governments", "leadership"),
+    "president": ("president", "potus"),
+    "province": ("province", "provinces", "provincial", "region", "area", "areas", "district"),
+    "sign": ("sign", "signed", "signing", "signature", "concluded", "inked"),
+    "withdraw": ("withdraw", "withdrawal", "withdrawing", "withdrew", "pull", "pullback", "retreat",
+                 "troops", "forces", "force"),
+    "remove": ("remove", "removal", "removed", "removing", "clear", "clearing", "demine"),
+    "duration": ("long", "lasted", "last", "lasting", "duration", "days", "day", "week", "weeks", "sixth",
+                 "six"),
+    "saturday": ("saturday", "weekend"),
+    "accident": ("accident", "accidental", "accidentally", "mistake", "unintended"),
+    "describe": ("describe", "described", "describes", "characterise", "characterised", "characterize",
+                 "characterized", "refer", "referred", "label", "labelled", "labeled", "term", "termed",
+                 "name", "named"),
+    "diplomacy": ("diplomacy", "diplomatic", "diplomatically", "negotiate", "negotiation", "negotiations",
+                  "dialogue", "mediation", "mediate", "mediator", "talks", "peaceful", "peacefully"),
+    "peace": ("peace",),
+    "facebook": ("facebook", "social", "media", "post", "posted", "posting", "wrote", "online", "statement"),
+    "broker": ("broker", "brokered", "brokering", "mediated", "facilitated", "arranged"),
+    "support": ("support", "supported", "backed", "backing", "backer", "backers", "endorse", "endorsed",
+                "sponsor", "sponsored"),
+    "future": ("future", "uncertain", "uncertainty", "jeopardy", "doubt", "collapse", "status", "alive",
+               "hold", "holding", "survive"),
+    "willing": ("willing", "willingness", "ready", "open", "prepared", "commit", "commitment"),
+    "cooperate": ("cooperate", "cooperation", "cooperating", "collaborate", "collaboration", "co-operate"),
+    "transparent": ("transparent", "transparency", "transparently", "independent", "impartial",
+                    "impartially", "neutral"),
+    "asean": ("asean", "southeast", "association", "bloc"),
+    "foreign": ("foreign",),
+    "intervene": ("intervene", "intervention", "intervening", "step", "mediate", "involve", "involvement"),
+    "people": ("people", "persons", "person", "ppl", "individuals", "civilians", "civilian", "folks",
+               "residents", "humans", "villagers"),
+    "home": ("home", "homes", "house", "houses", "village", "villages"),
+    "dispute": ("dispute", "disputed", "contested", "contest", "disagree", "disagreement", "contradict",
+                "contradicted", "conflicting", "contradictory"),
+    "unverified": ("unverified", "unconfirmed", "unproven", "alleged", "allegedly", "allegation",
+                   "allegations", "claim", "claimed", "claims", "claiming"),
+    "retaliation": ("retaliation", "retaliate", "retaliated", "retaliatory", "response", "respond",
+                    "responded", "reprisal"),
+    "agree": ("agree", "agreed", "agrees", "agreeing", "accepted", "accept", "consent", "consented"),
+    "military": ("military", "army", "armed", "soldier", "soldiers", "troop", "navy", "air", "defence",
+                 "defense"),
+}
+
+CONCEPT_OF: dict[str, str] = {}
+for _concept, _words in _CONCEPTS.items():
+    for _w in _words:
+        CONCEPT_OF.setdefault(_w, _concept)
+
+# Multi-word phrases folded into one concept before tokenising.
+PHRASES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p, re.I), r) for p, r in [
+        (r"\bprime\s+minister'?s?\b", " premier "),
+        (r"\bp\.?m\.?\b(?=\s|$|[?,.])", " premier "),
+        (r"\bu\.s\.a?\.?|\bunited states\b", " usa "),
+        (r"\bdeath\s*toll\b|\bbody\s*count\b", " kill "),
+        (r"\bkuala\s+lumpur\b", " kualalumpur "),
+        (r"\bkoh\s+kong\b", " kohkong "),
+        (r"\bhun\s+manet\b", " hunmanet "),
+        (r"\bhun\s+sen\b", " hunsen "),
+        (r"\banwar\s+ibrahim\b", " anwar "),
+        (r"\bdonald\s+trump\b", " trump "),
+        (r"\banutin\s+charnvirakul\b", " anutin "),
+        (r"\bleft\s+(?:their\s+)?homes?\b|\bforced\s+(?:out\s+)?(?:of|from)\s+(?:their\s+)?homes?\b", " displac "),
+        (r"\bcease[\s-]?fire\b|\bcease\s+firing\b", " ceasefire "),
+        (r"\bopened?\s+fire\b|\bfired\s+first\b|\bshot\s+first\b|\bfirst\s+shots?\b", " start clash "),
+        (r"\bhow\s+long\b", " duration "),
+        (r"\bsocial\s+media\b", " facebook "),
+        (r"\bsoutheast\s+asian?\b", " asean "),
+    ]
+]
+
+# "US" only in capitals: lower-case "us" is a pronoun.
+_US = re.compile(r"\bUSA?\b")
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "edly", "ed", "es", "s")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """A deliberately small stemmer: enough to fold plurals and tenses onto one form."""
+    if word in CONCEPT_OF or len(word) <= 3 or word[0].isdigit():
+        return word
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                base += "y"
+            return base
+    return word
+
+
+def term(word: str) -> str:
+    """The comparable form of one word: its concept if it has one, else its stem."""
+    if word in CONCEPT_OF:
+        return CONCEPT_OF[word]
+    w = stem(word)
+    return CONCEPT_OF.get(w, w)
+
+
+def fold(text: str) -> str:
+    text = _US.sub("usa", text.translate(_APOSTROPHES))
+    for pattern, replacement in PHRASES:
+        text = pattern.sub(replacement.strip(), text)
+    return text.lower()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words after phrase folding (possessive 's removed, numbers kept with their commas)."""
+    out = []
+    for w in _WORD.findall(fold(text)):
+        if w.endswith("'s"):
+            w = w[:-2]
+        out.append(w.replace(",", ""))
+    return out
+
+
+def terms(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Concept/stem terms of a text, stop words dropped."""
+    return [term(w) for w in words(text) if keep_stopwords or w not in STOPWORDS]
