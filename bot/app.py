@@ -6,7 +6,7 @@ import logging
 
 from bot.config import Settings
 from bot.core.answer import Answerer
-from bot.core.briefing_file import load_shipped_briefing
+from bot.core.briefing_file import load_shipped_briefing, shipped_digest
 from bot.core.commands import Core
 from bot.core.engine import OfflineEngine
 from bot.core.store import Store
@@ -18,8 +18,9 @@ def open_store(settings: Settings) -> Store:
     """Open the configured database, create or extend its schema, and seed the first briefing once."""
     store = Store(settings.store_url())
     store.migrate()
-    if not store.is_seeded():
-        store.seed(load_shipped_briefing())
+    digest = shipped_digest()
+    if store.shipped_digest() != digest:
+        store.seed(load_shipped_briefing(), digest)
     return store
 
 

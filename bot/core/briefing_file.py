@@ -24,10 +24,21 @@ class BriefingFileError(Exception):
     """The briefing file is unusable; the message names the file, the fact and the field."""
 
 
+def shipped_dir() -> Path:
+    return Path(str(resources.files("bot") / "data"))
+
+
 def load_shipped_briefing() -> Briefing:
-    data_dir = resources.files("bot") / "data"
-    with resources.as_file(data_dir) as path:
-        return load_briefing_file(Path(path) / SHIPPED)
+    return load_briefing_file(shipped_dir() / SHIPPED)
+
+
+def shipped_digest() -> str:
+    """A hash of the shipped briefing and its sources: cheap to compute, changes with any edit."""
+    h = hashlib.sha256()
+    base = shipped_dir()
+    for path in [base / SHIPPED, *sorted((base / "sources").glob("*.txt"))]:
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def load_briefing_file(path: Path) -> Briefing:

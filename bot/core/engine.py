@@ -130,7 +130,7 @@ class OfflineEngine:
         total = len(self.docs) or 1
         self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self.avg_len = sum(d.length for d in self.docs) / total
-        self.max_idf = math.log(1 + (total + 0.5) / 0.5)
+        self.mean_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         self.vocab = set(self.postings)
         self.actor_terms = {a.id: self._name_terms(a) for a in briefing.actors}
 
@@ -147,7 +147,7 @@ class OfflineEngine:
         kind = "note"
         if isinstance(fact, Actor):
             kind = "actor"
-            parts += [fact.name, fact.name, " ".join(fact.aliases), fact.role or "", fact.country or ""]
+            parts += [fact.name, fact.name, " ".join(fact.aliases), f"role {fact.role or ''}", fact.country or ""]
         elif isinstance(fact, Event):
             kind = "event"
             parts += [fact.summary, fact.place or "", fact.when.text,
@@ -201,11 +201,11 @@ class OfflineEngine:
     def answer_now(self, question: str) -> Answer:
         q = " ".join(question.split())
         qterms = terms(q)
+        if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q):
+            return self.overview(q)
         refusal = self.uncovered(q, qterms)
         if refusal:
             return self.refuse(q, refusal, "unknown_terms")
-        if OVERVIEW.search(q) and len(qterms) <= 4:
-            return self.overview(q)
         metrics = [m for m in METRICS if m in qterms]
         if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3):
             return self.figures_answer(q, metrics)
@@ -230,10 +230,9 @@ class OfflineEngine:
         if not unknown:
             return None
         # Proper names the briefing never mentions (Vietnam, Australia ...) decide it at once.
-        for name in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-zA-Z'’]+)", q):
-            w = words(name)
-            if w and w[0] in unknown:
-                return f"The briefing does not cover {name.rstrip('’').removesuffix(chr(39) + 's')}."
+        names = self.unknown_names(q)
+        if names:
+            return f"The briefing does not cover {names[0]}."
         # "How many drones ...": the thing counted is unknown.
         counted = re.search(r"\bhow\s+(?:many|much)\s+([a-z'-]+)", q, re.I)
         if counted:
@@ -245,12 +244,21 @@ class OfflineEngine:
             return NOT_COVERED
         return None
 
+    def unknown_names(self, q: str) -> list[str]:
+        """Capitalised words (not opening the question) that the briefing never mentions."""
+        out = []
+        for name in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-zA-Z'’]+)", q):
+            w = words(name)
+            if w and w[0] not in STOPWORDS and term(w[0]) not in self.vocab:
+                out.append(name.rstrip("’'").removesuffix("'s").removesuffix("’s"))
+        return out
+
     def coverage(self, qterms: list[str], doc: Doc) -> float:
         """Share of the question's weight (idf) that the document matches."""
         wanted = {t for t in qterms if t not in STOPWORDS}
         if not wanted:
             return 0.0
-        total = sum(self.idf.get(t, self.max_idf) for t in wanted)
+        total = sum(self.idf.get(t, self.mean_idf) for t in wanted)
         matched = sum(self.idf[t] for t in wanted if t in doc.tf)
         return matched / total if total else 0.0
 
@@ -284,7 +292,7 @@ class OfflineEngine:
     def intent_boosts(self, q: str) -> dict[str, float]:
         low = q.lower()
         # Structured facts first, source sentences second.
-        boosts = {"passage": 0.7, "note": 0.9}
+        boosts = {"passage": 0.7, "note": 0.8}
         if re.match(r"\s*(when|what\s+(date|day|time))\b", low):
             boosts.update(event=1.3, agreement=1.3, upcoming=1.2, actor=0.6)
         elif re.match(r"\s*where\b|\bwhich\s+(province|place|area|region|town|city)", low):
@@ -293,14 +301,21 @@ class OfflineEngine:
             boosts.update(request=1.2, claim=1.15, event=1.1, actor=1.0)
         elif re.match(r"\s*(did|does|do|is|are|was|were|has|have|had)\b", low):
             boosts.update(claim=1.3, agreement=1.1)
+        qterms = set(terms(q))
+        if "request" in qterms:
+            boosts["request"] = boosts.get("request", 1.0) * 1.3
+        # "Which side fired first?", "who is to blame?": contested by nature, so answered by the claims.
+        if re.search(r"\b(which\s+(side|country|party)|who)\b", low) and qterms & {"start", "blame"}:
+            boosts["claim"] = boosts.get("claim", 1.0) * 1.5
         return boosts
 
     def profile(self, q: str) -> Answer | None:
         m = re.match(r"\s*(?:who|what)\s+(?:is|was|are)\s+(.+?)\s*\??\s*$|\s*(?:tell me about|profile of|"
-                     r"who'?s|background on|info on)\s+(.+?)\s*\??\s*$", q, re.I)
+                     r"who'?s|background on|info on)\s+(.+?)\s*\??\s*$|"
+                     r"\s*what\s+(?:role|position|title|job)\s+(?:does|did|do)\s+(.+?)\s+(?:have|hold|play)\b", q, re.I)
         if not m:
             return None
-        wanted = set(terms(m.group(1) or m.group(2)))
+        wanted = set(terms(next(g for g in m.groups() if g))) - {"role"}
         if not wanted:
             return None
         for actor in self.briefing.actors:

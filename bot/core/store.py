@@ -166,24 +166,36 @@ class Store:
         self.engine.dispose()
 
     # -- briefing --------------------------------------------------------------------------------
-    def is_seeded(self) -> bool:
+    def shipped_digest(self) -> str | None:
         with self.begin() as conn:
-            return conn.execute(select(meta.c.value).where(meta.c.key == "seeded")).first() is not None
+            row = conn.execute(select(meta.c.value).where(meta.c.key == "shipped_digest")).first()
+        return row.value if row else None
 
-    def seed(self, briefing: Briefing) -> bool:
-        """Write the first briefing once; False when it was already there (another replica, a restart)."""
+    def seed(self, briefing: Briefing, digest: str = "") -> bool:
+        """Write (or bring up to date) the briefing shipped with the bot; False if another process did.
+
+        Shipped facts are replaced by their new version; shipped sources and figures are only added
+        (figures are append-only). Facts and figures ingested later are left as they are."""
         try:
             with self.begin() as conn:
-                conn.execute(insert(meta).values(key="seeded", value=briefing.as_of.isoformat()))
-                conn.execute(insert(meta).values(key="title", value=briefing.title))
-                conn.execute(insert(meta).values(key="conflict", value=briefing.conflict))
+                info = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
+                if info.get("shipped_digest") == digest and "seeded" in info:
+                    return False
+                for key, value in (("seeded", briefing.as_of.isoformat()), ("title", briefing.title),
+                                   ("conflict", briefing.conflict), ("shipped_digest", digest)):
+                    conn.execute(meta.delete().where(meta.c.key == key))
+                    conn.execute(insert(meta).values(key=key, value=value))
+                known_sources = set(conn.execute(select(sources.c.id)).scalars())
                 for source in briefing.sources:
-                    self.add_source(source, conn)
+                    if source.id not in known_sources:
+                        self.add_source(source, conn)
                 for kind, attr in _LIST_OF_KIND.items():
                     for fact in getattr(briefing, attr):
-                        self.add_fact(kind, fact, conn)
+                        self.replace_fact(kind, fact, conn)
+                known_figures = set(conn.execute(select(figures.c.id)).scalars())
                 for fig in briefing.figures:
-                    self.add_figure(fig, conn)
+                    if fig.id not in known_figures:
+                        self.add_figure(fig, conn)
                 self.bump_revision(conn)
         except IntegrityError:
             return False

@@ -23,6 +23,7 @@ thing things something anything anyone someone one ones like lot lots kind sort 
 currently current latest recently recent today yesterday far exactly roughly approximately overall total
 actually really officially anymore ok okay hi hello hey bot briefing report reports article news
 did does happen happened happening going go goes went make made take took
+time times hour hours date moment quick quickly short brief briefly can't cannot don't doesn't didn't
 """.split())
 
 # Question words that carry intent; kept out of matching but read by the intent detector.
@@ -73,7 +74,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
              "session", "conference"),
     "minister": ("minister", "ministers", "ministry", "secretary"),
     "premier": ("premier", "pm", "prime"),
-    "leader": ("leader", "leaders", "head", "heads", "chief", "government", "governments", "leadership"),
+    "leader": ("leader", "leaders", "head", "heads", "chief", "government", "governments", "leadership",
+               "lead", "leads", "led", "leading", "ruler", "rules", "runs", "governs", "heading"),
     "president": ("president", "potus"),
     "province": ("province", "provinces", "provincial", "region", "area", "areas", "district"),
     "sign": ("sign", "signed", "signing", "signature", "concluded", "inked"),
@@ -90,9 +92,13 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "diplomacy": ("diplomacy", "diplomatic", "diplomatically", "negotiate", "negotiation", "negotiations",
                   "dialogue", "mediation", "mediate", "mediator", "talks", "peaceful", "peacefully"),
     "peace": ("peace",),
-    "facebook": ("facebook", "social", "media", "post", "posted", "posting", "wrote", "online", "statement"),
+    "facebook": ("facebook", "social", "media", "post", "posted", "posting", "wrote", "online", "statement",
+                 "publish", "published", "tweet", "tweeted"),
+    "announce": ("announce", "announced", "announcement", "announcing", "declare", "declared", "declaration",
+                 "proclaim", "proclaimed", "unveil", "unveiled"),
+    "role": ("role", "roles", "position", "title", "job", "office", "post-holder", "capacity"),
     "broker": ("broker", "brokered", "brokering", "mediated", "facilitated", "arranged"),
-    "support": ("support", "supported", "backed", "backing", "backer", "backers", "endorse", "endorsed",
+    "support": ("support", "supported", "back", "backs", "backed", "backing", "backer", "backers", "endorse", "endorsed",
                 "sponsor", "sponsored"),
     "future": ("future", "uncertain", "uncertainty", "jeopardy", "doubt", "collapse", "status", "alive",
                "hold", "holding", "survive"),
