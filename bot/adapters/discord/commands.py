@@ -1,0 +1,177 @@
+"""The slash commands: one small function each, all routed to `Core.handle`.
+
+Each callback finds the shared Core on the client (`interaction.client.core`). `answer()` responds at
+once when the reply is ready within `client.defer_after` seconds, else defers (Discord allows 3 s)
+and follows up when the core is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.asker import from_interaction
+from bot.adapters.discord.render import render, to_embeds
+from bot.core.commands import Core
+from bot.core.reply import Reply, Section
+
+log = logging.getLogger("briefbot.discord")
+
+# Results of these are shown to the channel; help, errors and the admin commands only to the asker.
+PUBLIC = {"briefing", "casualties", "ask", "timeline", "claims", "sources", "who"}
+FEATURES = ("subscribe", "unsubscribe", "subscriptions", "review")
+ASK_SUGGESTIONS = (
+    "How many people have been killed?",
+    "How many people have been displaced?",
+    "Who asked for satellite verification?",
+    "Who fired first?",
+    "What did Hun Manet ask Trump and Anwar?",
+    "Is there a ceasefire?",
+    "What happened on Saturday morning?",
+    "What is coming up next?",
+)
+
+
+def failure_reply() -> Reply:
+    return Reply(title="Something went wrong", found=False, ephemeral=True, sections=[Section(
+        text="The briefing could not answer that just now. Please try again in a moment.")])
+
+
+async def answer(interaction: discord.Interaction, command: str, text: str = "") -> None:
+    client = interaction.client
+    core: Core = client.core  # type: ignore[attr-defined]
+    public = command in PUBLIC
+    work = asyncio.ensure_future(core.handle(command, text, from_interaction(interaction)))
+    try:
+        try:
+            # shield: a slow answer keeps going while we defer, and is then followed up.
+            reply = await asyncio.wait_for(asyncio.shield(work), client.defer_after)  # type: ignore[attr-defined]
+        except TimeoutError:
+            await interaction.response.defer(thinking=True, ephemeral=not public)
+            log.info("interaction deferred", extra={"command": command, "interaction": interaction.id})
+            reply = await work
+    except Exception:  # noqa: BLE001 - the asker gets a short message; the log has the details
+        log.exception("command failed", extra={"command": command, "interaction": interaction.id})
+        reply = failure_reply()
+    await send(interaction, reply, ephemeral=reply.ephemeral or not public)
+
+
+async def send(interaction: discord.Interaction, reply: Reply, ephemeral: bool) -> None:
+    for message in render(reply):
+        kwargs: dict = {"embeds": to_embeds(message), "ephemeral": ephemeral}
+        if message.files:
+            kwargs["files"] = [discord.File(path) for path in message.files]
+        if not interaction.response.is_done():
+            await interaction.response.send_message(**kwargs)
+        else:
+            await interaction.followup.send(**kwargs)
+
+
+# -- the commands --------------------------------------------------------------------------------
+
+@app_commands.describe(full="Show every figure, event and claim")
+async def briefing(interaction: discord.Interaction, full: bool = False) -> None:
+    await answer(interaction, "briefing", "full" if full else "")
+
+
+async def casualties(interaction: discord.Interaction) -> None:
+    await answer(interaction, "casualties")
+
+
+@app_commands.describe(question="Your question, in your own words")
+async def ask(interaction: discord.Interaction, question: str) -> None:
+    await answer(interaction, "ask", question)
+
+
+async def timeline(interaction: discord.Interaction) -> None:
+    await answer(interaction, "timeline")
+
+
+async def claims(interaction: discord.Interaction) -> None:
+    await answer(interaction, "claims")
+
+
+async def sources(interaction: discord.Interaction) -> None:
+    await answer(interaction, "sources")
+
+
+async def briefhelp(interaction: discord.Interaction) -> None:
+    await answer(interaction, "help")
+
+
+@app_commands.describe(name="A person or body, e.g. Hun Manet")
+async def who(interaction: discord.Interaction, name: str) -> None:
+    await answer(interaction, "who", name)
+
+
+@app_commands.describe(args="When, where and how, e.g. 07:30 Asia/Phnom_Penh mon-fri short")
+async def subscribe(interaction: discord.Interaction, args: str = "") -> None:
+    await answer(interaction, "subscribe", args)
+
+
+@app_commands.describe(args="Which subscription (empty: this channel's)")
+async def unsubscribe(interaction: discord.Interaction, args: str = "") -> None:
+    await answer(interaction, "unsubscribe", args)
+
+
+async def subscriptions(interaction: discord.Interaction) -> None:
+    await answer(interaction, "subscriptions")
+
+
+@app_commands.describe(args="e.g. list, approve ID, reject ID")
+async def review(interaction: discord.Interaction, args: str = "") -> None:
+    await answer(interaction, "review", args)
+
+
+# -- autocomplete ----------------------------------------------------------------------------------
+
+async def who_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    core: Core = interaction.client.core  # type: ignore[attr-defined]
+    typed = current.strip().lower()
+    names = [a.name for a in core.briefing.actors
+             if not typed or typed in a.name.lower() or any(typed in x.lower() for x in a.aliases)]
+    return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
+
+
+async def ask_suggestions(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    typed = current.strip().lower()
+    found = [q for q in ASK_SUGGESTIONS if typed in q.lower()]
+    return [app_commands.Choice(name=q, value=q) for q in found[:25]]
+
+
+# -- registration --------------------------------------------------------------------------------------
+
+COMMANDS = [
+    ("briefing", "The situation now: figures, latest events, what is contested", briefing),
+    ("casualties", "Casualty and displacement figures with qualifiers, dates and sources", casualties),
+    ("ask", "Ask a question; answered from the briefing with sources", ask),
+    ("timeline", "Events in order, with how precisely each date is known", timeline),
+    ("claims", "Contested claims: who says what, and their status", claims),
+    ("sources", "The reports the briefing rests on", sources),
+    ("briefhelp", "How to use the briefing bot", briefhelp),
+    ("who", "A profile of a person or body in the briefing", who),
+    ("subscribe", "Post the briefing in this channel every morning", subscribe),
+    ("unsubscribe", "Stop a morning briefing in this channel", unsubscribe),
+    ("subscriptions", "Morning briefings set up in this server", subscriptions),
+    ("review", "Review facts waiting for approval", review),
+]
+
+
+def register(tree: app_commands.CommandTree, core: Core) -> None:
+    """Add every slash command to the tree; the admin commands need Manage Server by default."""
+    for name, description, callback in COMMANDS:
+        command = app_commands.Command(name=name, description=description, callback=callback)
+        if name in FEATURES:
+            command.default_permissions = discord.Permissions(manage_guild=True)
+            command.guild_only = True
+        if name == "who":
+            command.autocomplete("name")(who_names)
+        if name == "ask":
+            command.autocomplete("question")(ask_suggestions)
+        tree.add_command(command)
+    missing = [n for n in FEATURES if n not in core.command_names()]
+    if missing:
+        log.info("feature commands not registered in the core; they answer with help", extra={"missing": missing})

@@ -1,0 +1,95 @@
+"""Mentions and DMs: a message that mentions the bot, or any DM, is answered as a reply to it.
+
+No privileged intent is needed: Discord delivers the content of messages that mention the bot and of
+DMs. The bot ignores its own messages, other bots and webhooks, and drops a message id it has seen.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections import OrderedDict
+
+import discord
+
+from bot.adapters.discord.asker import from_message
+from bot.adapters.discord.render import render, to_embeds
+from bot.core.commands import Core
+from bot.core.reply import Reply
+
+log = logging.getLogger("briefbot.discord")
+
+COMMAND = re.compile(r"^/(\w[\w-]*)\s*(.*)$", re.S)
+
+
+def nonce() -> str:
+    # With enforce_nonce, Discord returns the first message for a repeated nonce instead of a duplicate.
+    return secrets.token_hex(10)
+
+
+def parse(text: str) -> tuple[str, str]:
+    """'/casualties' -> ('casualties', ''); anything else is a question for 'ask'."""
+    m = COMMAND.match(text.strip())
+    return (m.group(1).lower(), m.group(2)) if m else ("ask", text.strip())
+
+
+def strip_mentions(message: discord.Message, me: discord.abc.User) -> str:
+    return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+
+
+class Seen:
+    """The last few thousand message ids, to drop an event the gateway delivers twice."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.ids: OrderedDict[int, None] = OrderedDict()
+
+    def add(self, message_id: int) -> bool:
+        if message_id in self.ids:
+            return False
+        self.ids[message_id] = None
+        if len(self.ids) > self.size:
+            self.ids.popitem(last=False)
+        return True
+
+
+def wanted(message: discord.Message, me: discord.abc.User) -> bool:
+    if message.author.bot or message.author.id == me.id or message.webhook_id is not None:
+        return False
+    return message.guild is None or me in message.mentions
+
+
+async def on_message(client: discord.Client, core: Core, seen: Seen, message: discord.Message) -> None:
+    me = client.user
+    if me is None or not wanted(message, me) or not seen.add(message.id):
+        return
+    command, text = parse(strip_mentions(message, me))
+    try:
+        reply = await core.handle(command, text, from_message(message))
+    except Exception:  # noqa: BLE001 - the asker gets a short message; the log has the details
+        log.exception("mention failed", extra={"message": message.id, "channel": message.channel.id})
+        from bot.adapters.discord.commands import failure_reply
+
+        reply = failure_reply()
+    await send_reply(message, reply)
+
+
+async def send_reply(message: discord.Message, reply: Reply) -> None:
+    """The first part as a reply to the message (without pinging its author), the rest after it."""
+    for i, part in enumerate(render(reply)):
+        files = [discord.File(p) for p in part.files]
+        if i == 0:
+            await message.reply(embeds=to_embeds(part), files=files, mention_author=False, nonce=nonce())
+        else:
+            await message.channel.send(embeds=to_embeds(part), files=files, nonce=nonce())
+
+
+def register(client: discord.Client, core: Core) -> None:
+    seen = Seen()
+
+    async def handle(message: discord.Message) -> None:
+        await on_message(client, core, seen, message)
+
+    handle.__name__ = "on_message"
+    client.event(handle)
