@@ -19,19 +19,20 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.commands import Core
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli"]
 
 
 class CliError(Exception):
     """A one-line error for the person at the terminal."""
 
 
-def settings() -> Settings:
+def settings(for_run: bool = False) -> Settings:
     from bot.config import load_settings
     from bot.logs import setup_logging
 
     s = load_settings()
-    setup_logging(s)
+    # One-shot commands stay quiet on the terminal unless LOG_LEVEL is set; `run` logs at log_level.
+    setup_logging(s, level=None if for_run or "log_level" in s.model_fields_set else "WARNING")
     return s
 
 
@@ -117,7 +118,7 @@ def cmd_chat(_args: argparse.Namespace) -> int:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    s = settings()
+    s = settings(for_run=True)
     from bot.app import build_core, open_store
     from bot.runner import build_services, serve
 

@@ -23,6 +23,10 @@ SECRET_FIELDS = ("slack_bot_token", "slack_signing_secret", "slack_app_token", "
 class ConfigError(Exception):
     """Settings that cannot work; the message names each setting at fault, never a secret's value."""
 
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
 
 class TomlSource(PydanticBaseSettingsSource):
     """Reads config/settings.toml, flattening `[section] key` into `section_key`."""
@@ -37,18 +41,41 @@ class TomlSource(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         if not self.path.is_file():
             return {}
-        try:
-            raw = tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{self.path}: not valid TOML ({exc})") from None
-        flat: dict[str, Any] = {}
-        for key, value in raw.items():
-            if isinstance(value, dict):
-                for sub, item in value.items():
-                    flat[f"{key}_{sub}"] = item
-            else:
-                flat[key] = value
+        flat = {name: value for name, (value, _where) in read_toml(self.path).items()}
+        unknown = [name for name in flat if name not in self.settings_cls.model_fields]
+        if unknown:
+            where = read_toml(self.path)
+            problems = [f"{self.path}: unknown setting {where[name][1]}{_did_you_mean(name)}" for name in unknown]
+            raise ConfigError("; ".join(problems), problems)
         return flat
+
+
+def read_toml(path: Path) -> dict[str, tuple[Any, str]]:
+    """Flattened `section_key` -> (value, how it is written in the file, e.g. "[http] port")."""
+    if not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    flat: dict[str, tuple[Any, str]] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            for sub, item in value.items():
+                flat[f"{key}_{sub}"] = (item, f"[{key}] {sub}")
+        else:
+            flat[key] = (value, key)
+    return flat
+
+
+def _did_you_mean(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(Settings.model_fields), n=1, cutoff=0.75)
+    if not close:
+        return ""
+    section, _, key = close[0].partition("_")
+    return f" (did you mean [{section}] {key}?)"
 
 
 class Settings(BaseSettings):
@@ -147,12 +174,31 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read and validate the settings; ConfigError names every setting at fault."""
+    """Read and validate the settings; ConfigError names every setting at fault (and where it is set)."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            name = ".".join(str(p) for p in err["loc"]) or "settings"
-            problems.append(f"{name.upper()}: {err['msg']}")
-        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+        problems = [describe_error(err) for err in exc.errors()]
+        raise ConfigError("invalid configuration: " + "; ".join(problems), problems) from None
+
+
+def describe_error(err: Any) -> str:
+    """One line: the setting's env name, where else it was set, what is wrong (secrets not echoed)."""
+    name = str(err["loc"][0]) if err["loc"] else "settings"
+    env_name = name.upper()
+    origin = ""
+    if name.lower() in os.environ or env_name in os.environ:
+        origin = " (from the environment)"
+    else:
+        try:
+            in_toml = read_toml(CONFIG_DIR / "settings.toml").get(name)
+        except ConfigError:
+            in_toml = None
+        if in_toml is not None:
+            origin = f" ({in_toml[1]} in {CONFIG_DIR / 'settings.toml'})"
+    if err["type"] == "extra_forbidden":
+        return f"{env_name}: unknown setting{origin or ' (in .env)'}{_did_you_mean(name)}"
+    msg = err["msg"]
+    if name not in SECRET_FIELDS and err.get("input") is not None and not isinstance(err["input"], dict):
+        msg += f", got {err['input']!r}"[:120]
+    return f"{env_name}{origin}: {msg}"
