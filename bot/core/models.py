@@ -60,7 +60,7 @@ class DateRef(Strict):
             day = f"{self.date.day} {self.date.strftime('%b %Y')}"
         if self.precision == "approximate":
             day = f"around {day}"
-        return f"{day} ({self.text})" if self.text else day
+        return f"{day} ({self.text})" if self.text and self.text.lower() not in day.lower() else day
 
 
 class Fact(Strict):

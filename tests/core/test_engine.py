@@ -1,0 +1,90 @@
+"""The offline engine against question sets scored by the same rules as ../shared/tools/qa_eval.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.briefing_file import load_shipped_briefing
+from bot.core.engine import OfflineEngine
+from bot.core.evidence import normalise
+from tests.conftest import SHARED
+
+HERE = Path(__file__).resolve().parent
+REFUSAL = re.compile(r"(not|no)\s+(covered|in (the|this|my) briefing|information|reported|mention|specif|"
+                     r"available|data|details?)|does(n't| not) (say|cover|mention|specify|include|contain|report)|"
+                     r"isn't covered|is not covered|unknown", re.I)
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineEngine:
+    return OfflineEngine(load_shipped_briefing())
+
+
+def question_sets() -> list[tuple[str, dict]]:
+    files = [HERE.parent / "data" / "paraphrases.yaml", SHARED / "eval" / "dev_questions.yaml"]
+    items = []
+    for f in files:
+        if f.exists():
+            items += [(f"{f.stem}:{i['id']}", i) for i in yaml.safe_load(f.read_text(encoding="utf-8"))]
+    return items
+
+
+@pytest.mark.parametrize(("name", "item"), question_sets(), ids=[n for n, _ in question_sets()])
+def test_question(engine: OfflineEngine, name: str, item: dict) -> None:
+    ans = engine.answer_now(item["q"])
+    if item["kind"] == "refuse":
+        assert ans.found is False or REFUSAL.search(ans.answer), ans.answer
+        return
+    assert ans.found, ans.answer
+    for group in item.get("expect", []):
+        assert any(re.search(p, ans.answer, re.I) for p in group), (group, ans.answer)
+    for p in item.get("forbid", []):
+        assert not re.search(p, ans.answer, re.I), (p, ans.answer)
+    source_text = normalise(engine.briefing.sources[0].text)
+    assert ans.citations and all(normalise(c.quote) in source_text for c in ans.citations)
+
+
+def test_numbers_keep_their_qualifier_and_date(engine: OfflineEngine) -> None:
+    for q in ["how many injured?", "death toll", "how many displaced"]:
+        text = engine.answer_now(q).answer
+        assert re.search(r"(at least|nearly|more than) [\d,]+", text, re.I), text
+        assert "as of 12 Dec 2025" in text
+
+
+def test_disputed_claim_is_answered_as_disputed_with_who_says_what(engine: OfflineEngine) -> None:
+    text = engine.answer_now("Was a ceasefire agreed by both leaders?").answer
+    assert "disputed" in text.lower()
+    assert "Trump" in text and "Hun Manet did not confirm" in text and "Anutin" in text
+
+
+def test_subgroup_toll_is_not_invented(engine: OfflineEngine) -> None:
+    ans = engine.answer_now("How many Thai soldiers have been killed?")
+    assert "does not break the figures down" in ans.answer and "at least 11" in ans.answer
+    assert not re.search(r"\b(?!11\b)\d+ (thai )?soldiers", ans.answer, re.I)
+
+
+def test_unknown_question_says_so_without_a_number(engine: OfflineEngine) -> None:
+    ans = engine.answer_now("How many helicopters did Cambodia lose?")
+    assert ans.found is False and not re.search(r"\d", ans.answer)
+    assert ans.citations == []
+
+
+def test_retrieve_gives_ids_and_verbatim_citations(engine: OfflineEngine) -> None:
+    passages = engine.retrieve("who asked for satellite verification?", k=5)
+    assert passages[0].id == "rq-satellite"
+    assert all(p.citations for p in passages)
+    assert len({p.id for p in passages}) == len(passages)
+
+
+def test_an_ingested_sentence_can_answer(engine: OfflineEngine) -> None:
+    from bot.core.models import Source
+
+    b = load_shipped_briefing()
+    b.sources.append(Source(id="s2", title="Later report", published_at="2025-12-20", sha256="x",
+                            text="Officials said the Preah Vihear temple complex was closed to visitors on Friday."))
+    ans = OfflineEngine(b).answer_now("Is the Preah Vihear temple closed?")
+    assert ans.found and ans.citations[0].source_id == "s2"
