@@ -284,7 +284,9 @@ def question_problem(question: str) -> Reply | None:
     """Usage help for an empty question, a polite refusal for an oversized one, else None."""
     q = question.strip()
     if not q:
-        return help_reply("Ask a question after the command, e.g. “/ask who requested satellite verification?”")
+        usage = help_reply("Ask a question after the command, e.g. “/ask who requested satellite verification?”")
+        usage.found = False
+        return usage
     if len(q) > MAX_QUESTION_CHARS:
         return Reply(title="Question too long", ephemeral=True, found=False, command="ask", sections=[Section(
             text=f"Please keep questions under {MAX_QUESTION_CHARS:,} characters (this one has {len(q):,}).")])
