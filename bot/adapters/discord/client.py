@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -17,13 +18,15 @@ class BriefingClient(discord.Client):
     """Slash commands and mentions answered from the shared Core.
 
     `defer_after`: seconds to wait for a reply before deferring an interaction (Discord allows 3).
+    `options` go to discord.Client (e.g. `guild_ready_timeout`).
     """
 
     def __init__(self, core: Core, *, guild_id: int | None = None, application_id: int | None = None,
-                 defer_after: float = 2.0) -> None:
+                 defer_after: float = 2.0, **options: Any) -> None:
         # Default intents carry no privileged one: mentions and DMs arrive with their content anyway.
+        options.setdefault("max_ratelimit_timeout", 60.0)
         super().__init__(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none(),
-                         application_id=application_id, max_ratelimit_timeout=60.0)
+                         application_id=application_id, **options)
         self.core = core
         self.guild_id = guild_id
         self.defer_after = defer_after

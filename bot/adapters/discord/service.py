@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import discord
 from aiohttp import web
@@ -19,10 +20,11 @@ log = logging.getLogger("briefbot.discord")
 class DiscordService:
     name = "discord"
 
-    def __init__(self, settings: Settings, core: Core, *, defer_after: float = 2.0) -> None:
+    def __init__(self, settings: Settings, core: Core, *, defer_after: float = 2.0, **client_options: Any) -> None:
         self.settings = settings
         self.client = BriefingClient(core, guild_id=settings.discord_guild_id,
-                                     application_id=settings.discord_application_id, defer_after=defer_after)
+                                     application_id=settings.discord_application_id, defer_after=defer_after,
+                                     **client_options)
         self.poster = DiscordPoster(self.client)
         self.task: asyncio.Task | None = None
         self.failure: BaseException | None = None

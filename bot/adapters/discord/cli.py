@@ -1,0 +1,27 @@
+"""`briefbot discord-invite`: print the URL that adds the bot to a Discord server."""
+
+from __future__ import annotations
+
+import argparse
+
+MISSING_ID = ("DISCORD_APPLICATION_ID is not set. Copy the Application ID from "
+              "https://discord.com/developers/applications -> your application -> General Information, "
+              "then set DISCORD_APPLICATION_ID in .env or the environment.")
+
+
+def cmd_invite(_args: argparse.Namespace) -> int:
+    from bot.adapters.discord.invite import PERMISSIONS, SCOPES, invite_url
+    from bot.cli import CliError, settings
+
+    s = settings()
+    if not s.discord_application_id:
+        raise CliError(MISSING_ID)
+    print(invite_url(s.discord_application_id))
+    print(f"Scopes: {', '.join(SCOPES)}. Permissions: {', '.join(PERMISSIONS)}.")
+    print("Open the URL, pick your server and authorise; then run `make run` with DISCORD_TOKEN set.")
+    return 0
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("discord-invite", help="print the URL that adds the bot to a Discord server")
+    p.set_defaults(func=cmd_invite)
