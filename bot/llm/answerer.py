@@ -1,0 +1,122 @@
+"""Model-backed answers with the offline engine behind them.
+
+The offline engine retrieves the passages; the model phrases an answer from them as structured output;
+the checks in bot.llm.checks decide whether that answer may be shown. Anything else (a failed check,
+a refusal, a timeout, an API error, malformed output) gives the offline answer, with engine "offline"
+and the reason in `fallback_reason` and in the logs, next to the prompt version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import Any
+
+from bot.config import Settings
+from bot.core.answer import Answer
+from bot.core.reply import Asker, Citation
+from bot.llm.checks import CheckFailed, Given, check
+from bot.llm.client import make_client
+from bot.llm.model import complete, passage_data, strip_markers
+from bot.llm.prompts import Prompt, load_prompt
+from bot.llm.ratelimit import RateLimiter
+
+log = logging.getLogger("briefbot.llm")
+
+# The terminal and `briefbot ask` are the operator's own: no per-user limit there.
+UNLIMITED_PLATFORMS = {"console"}
+
+
+def given_of(passages: list[Any], briefing: Any = None) -> list[Given]:
+    """What we know of each passage: a claim's status comes from the passage or the briefing."""
+    claims = {c.id: c for c in getattr(briefing, "claims", [])} if briefing is not None else {}
+    out = []
+    for p in passages:
+        claim = claims.get(p.id)
+        status = getattr(p, "status", None) or (claim.status if claim else None) or None
+        out.append(Given(id=p.id, kind=str(getattr(p, "kind", "")), text=p.text, status=status,
+                         claim=claim.claim if claim else "", topic=claim.topic if claim else "",
+                         keywords=list(claim.keywords) if claim else []))
+    return out
+
+
+def cited_citations(passages: list[Any], cited_ids: list[str]) -> list[Citation]:
+    """The verbatim citations of the cited passages, in citing order, numbered from 1 without repeats."""
+    by_id = {p.id: p for p in passages}
+    out: list[Citation] = []
+    seen: set[tuple[str, str]] = set()
+    for pid in cited_ids:
+        for c in getattr(by_id[pid], "citations", []) or []:
+            key = (c.source_id, c.quote)
+            if key not in seen:
+                seen.add(key)
+                out.append(dataclasses.replace(c, n=len(out) + 1))
+    return out
+
+
+class LLMAnswerer:
+    def __init__(self, settings: Settings, engine: Any, client: Any = None, prompt: Prompt | None = None) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.client = client or make_client(settings)
+        self.prompt = prompt or load_prompt("answer")
+        self.limiter = RateLimiter(settings.openai_questions_per_minute)
+
+    def use_engine(self, engine: Any) -> None:
+        """The briefing was reloaded: answer from the fresh engine from now on."""
+        self.engine = engine
+
+    async def answer(self, question: str, asker: Asker | None = None) -> Answer:
+        started = time.perf_counter()
+        if asker is not None and asker.platform not in UNLIMITED_PLATFORMS:
+            wait = self.limiter.wait_seconds(f"{asker.platform}:{asker.user_id}")
+            if wait:
+                log.info("llm rate limited", extra={"platform": asker.platform, "user": asker.user_id,
+                                                    "wait_s": wait})
+                return Answer(question=question, found=False, engine="offline", fallback_reason="rate_limited",
+                              answer=f"You have asked {self.settings.openai_questions_per_minute} questions in "
+                                     f"the last minute. Please wait {wait} seconds and ask again.")
+        engine = self.engine
+        offline = engine.answer_now(question)
+        passages = list(engine.retrieve(question, k=8))
+        if not passages:
+            return self.fallback(offline, "no_passages", "", started, {})
+        given = given_of(passages, getattr(engine, "briefing", None))
+        usage: dict[str, int] = {}
+        try:
+            result = await complete(self.client, self.settings, self.prompt, passage_data(question, given))
+            usage = result.usage
+            out = result.output
+            if not out.found:
+                if offline.found:
+                    return self.fallback(offline, "model_not_found", "offline engine found an answer",
+                                         started, usage)
+                # Both agree the briefing does not cover it: the offline wording says so plainly.
+                self.record("llm", None, "", started, usage, [])
+                return dataclasses.replace(offline, engine="llm", fallback_reason=None)
+            out.answer = strip_markers(out.answer, [g.id for g in given])
+            check(out, {g.id: g for g in given}, self.prompt.system)
+        except CheckFailed as failed:
+            return self.fallback(offline, failed.reason, failed.detail, started, usage)
+        self.record("llm", None, "", started, usage, out.cited_ids)
+        return Answer(question=question, answer=out.answer, found=True, engine="llm",
+                      citations=cited_citations(passages, out.cited_ids), fact_ids=out.cited_ids,
+                      intent=offline.intent)
+
+    def fallback(self, offline: Answer, reason: str, detail: str, started: float,
+                 usage: dict[str, int]) -> Answer:
+        self.record("offline", reason, detail, started, usage, [])
+        return dataclasses.replace(offline, engine="offline", fallback_reason=reason)
+
+    def record(self, engine: str, reason: str | None, detail: str, started: float, usage: dict[str, int],
+               cited: list[str]) -> None:
+        extra = {"engine": engine, "prompt_version": self.prompt.version, "model": self.settings.openai_model,
+                 "ms": round((time.perf_counter() - started) * 1000, 1), "cited_ids": cited,
+                 "prompt_tokens": usage.get("prompt_tokens", 0),
+                 "completion_tokens": usage.get("completion_tokens", 0),
+                 "total_tokens": usage.get("total_tokens", 0)}
+        if reason:
+            log.warning("llm fallback", extra={**extra, "fallback_reason": reason, "detail": detail})
+        else:
+            log.info("llm answer", extra=extra)
