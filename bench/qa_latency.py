@@ -1,0 +1,115 @@
+"""Answer latency of the offline engine, at the shipped briefing and at 10,000 synthetic facts and passages.
+
+Usage: python bench/qa_latency.py [--facts 10000] [--rounds 20] [--cold 5]
+Prints p50/p99 per briefing size, and the wall time of a cold `briefbot ask` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.core.briefing_file import load_shipped_briefing  # noqa: E402
+from bot.core.engine import OfflineEngine  # noqa: E402
+from bot.core.models import Briefing, Evidence, Fact, Source  # noqa: E402
+
+WORDS = ("border province village army convoy minister talks shelling artillery temple market bridge road "
+         "hospital school aid convoy refugees camp river checkpoint drone patrol navy coast airport ceasefire "
+         "mediator envoy delegation summit statement spokesperson governor district commune police monks "
+         "farmers traders exports rice rubber fuel power water supplies curfew evacuation").split()
+NAMES = ("Sokha Dara Vanna Somchai Niran Kanya Malee Rith Sophea Chai Arun Ploy Boran Chenda Lina Vichet").split()
+
+
+def synthetic(n: int, seed: int = 7) -> Briefing:
+    """The shipped briefing plus n/2 notes and n/2 source sentences of plausible-looking text."""
+    rng = random.Random(seed)
+    base = load_shipped_briefing()
+    sentences = []
+    for _ in range(n // 2):
+        w = rng.sample(WORDS, 9)
+        sentences.append(f"{rng.choice(NAMES)} said the {w[0]} near the {w[1]} {w[2]} was hit, and {w[3]} "
+                         f"{w[4]} moved to the {w[5]} {w[6]} as {w[7]} {w[8]} continued.")
+    chunk = 200
+    sources = list(base.sources)
+    notes = list(base.notes)
+    for i in range(0, len(sentences), chunk):
+        text = "\n".join(sentences[i:i + chunk])
+        sid = f"syn-{i // chunk}"
+        sources.append(Source(id=sid, title=f"Synthetic report {i // chunk}", published_at=dt.date(2025, 12, 13),
+                              text=text, sha256=sid))
+    for j in range(n - n // 2):
+        sid = f"syn-{(j % len(sentences)) // chunk}"
+        quote = sentences[j % len(sentences)]
+        notes.append(Fact(id=f"syn-fact-{j}", statement=quote, keywords=rng.sample(WORDS, 3),
+                          evidence=[Evidence(source_id=sid, quote=quote)]))
+    return base.model_copy(update={"sources": sources, "notes": notes})
+
+
+def questions() -> list[str]:
+    items = yaml.safe_load((ROOT / "tests" / "data" / "paraphrases.yaml").read_text(encoding="utf-8"))
+    return [i["q"] for i in items]
+
+
+def measure(engine: OfflineEngine, qs: list[str], rounds: int) -> tuple[float, float]:
+    times = []
+    for _ in range(rounds):
+        for q in qs:
+            t = time.perf_counter()
+            engine.answer_now(q)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
+def cold_ask(runs: int) -> list[float]:
+    exe = Path(sys.executable).with_name("briefbot")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
+    walls = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "STORE_PATH": str(Path(tmp) / "db.sqlite3"), "BRIEFBOT_CONFIG_DIR": str(Path(tmp) / "c")}
+        subprocess.run([*cmd, "ask", "warm up the database"], env=env, capture_output=True, check=True, cwd=tmp)
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run([*cmd, "ask", "How many people have died?"], env=env, capture_output=True, check=True,
+                           cwd=tmp)
+            walls.append(time.perf_counter() - t)
+    return walls
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--facts", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--cold", type=int, default=5)
+    args = ap.parse_args()
+    qs = questions()
+    shipped = OfflineEngine(load_shipped_briefing())
+    p50, p99 = measure(shipped, qs, args.rounds)
+    print(f"shipped briefing ({len(shipped.docs)} facts+passages): p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+    t = time.perf_counter()
+    big = OfflineEngine(synthetic(args.facts))
+    build = time.perf_counter() - t
+    p50, p99 = measure(big, qs, max(1, args.rounds // 4))
+    print(f"synthetic briefing ({len(big.docs)} facts+passages, index built in {build:.2f} s): "
+          f"p50 {p50:.2f} ms  p99 {p99:.2f} ms   (targets: p50 <= 5 ms, p99 <= 50 ms)")
+    if args.cold:
+        walls = cold_ask(args.cold)
+        print(f"cold `briefbot ask`: median {statistics.median(walls):.3f} s  max {max(walls):.3f} s "
+              f"over {len(walls)} runs   (target <= 0.6 s)")
+
+
+if __name__ == "__main__":
+    main()
