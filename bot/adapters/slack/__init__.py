@@ -1,0 +1,1 @@
+"""Slack: slash commands, mentions and DMs through slack-bolt, replies rendered as Block Kit."""

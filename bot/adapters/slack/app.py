@@ -1,0 +1,53 @@
+"""The slack-bolt AsyncApp: settings and the core in, listeners registered."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.askers import AskerDirectory
+from bot.adapters.slack.dedupe import drop_duplicates
+from bot.adapters.slack.deps import Deps
+from bot.adapters.slack.listeners import register_listeners
+from bot.config import Settings
+from bot.core.commands import Core
+
+log = logging.getLogger("briefbot.slack")
+
+
+def web_client(settings: Settings, *, retries: bool = True, timeout: int = 10) -> AsyncWebClient:
+    """A Web API client for SLACK_API_URL (Slack's own by default; GovSlack or a proxy otherwise)."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=1),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=1)] if retries else []
+    return AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=timeout,
+                          retry_handlers=handlers)
+
+
+def build_app(settings: Settings, core: Core, client: AsyncWebClient | None = None) -> tuple[AsyncApp, Deps]:
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = AsyncApp(
+        client=client or web_client(settings),
+        signing_secret=secret,
+        # Listeners only ack and start a background task, so running them before the HTTP response is
+        # what makes the ack immediate (no polling for ack() as in the default mode).
+        process_before_response=True,
+        logger=logging.getLogger("slack_bolt.briefbot"),
+        name="briefbot",
+    )
+    deps = Deps(core=core, askers=AskerDirectory(settings.slack_admins))
+    app.use(drop_duplicates(deps.seen))
+    register_listeners(app, deps)
+
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.error("slack listener error", exc_info=error, extra={"type": body.get("type", "")})
+
+    app.error(on_error)
+    return app, deps

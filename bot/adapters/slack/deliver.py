@@ -1,0 +1,65 @@
+"""Sending a rendered reply: to a slash command's response URL, or as messages in a thread."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.render import render
+from bot.core.reply import Reply
+
+log = logging.getLogger("briefbot.slack")
+
+# Slack accepts at most 5 posts to one response URL.
+MAX_RESPONSES = 5
+
+
+async def respond_reply(respond: AsyncRespond, reply: Reply, *, in_channel: bool) -> None:
+    messages = render(reply)
+    if len(messages) > MAX_RESPONSES:
+        messages = messages[:MAX_RESPONSES - 1] + [{
+            "text": "The rest of this reply is too long for a slash command answer; "
+                    "message the bot directly to read it all."}]
+    response_type = "in_channel" if in_channel else "ephemeral"
+    for message in messages:
+        result = await respond(text=message["text"], blocks=message.get("blocks"),
+                               response_type=response_type, replace_original=False)
+        if result.status_code != 200:
+            log.warning("slack response_url post failed", extra={"status": result.status_code,
+                                                                "body": result.body[:200]})
+            return
+
+
+async def post_reply(client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts: str | None,
+                     user: str, ephemeral: bool) -> None:
+    """Post the reply's messages in order; an ephemeral reply is shown to `user` only."""
+    for message in render(reply):
+        try:
+            if ephemeral:
+                await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message)
+            else:
+                await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+        except SlackApiError as exc:
+            log.warning("slack post failed", extra={"channel": channel, "error": exc.response.get("error"),
+                                                    "status": exc.response.status_code})
+            return
+    if reply.attachments and not ephemeral:
+        await upload_attachments(client, reply.attachments, channel=channel, thread_ts=thread_ts)
+
+
+async def upload_attachments(client: AsyncWebClient, paths: list[Path], *, channel: str,
+                             thread_ts: str | None = None) -> None:
+    """Upload chart images to the conversation; a failure is logged, the text reply already went out."""
+    files = [{"file": str(p), "filename": Path(p).name, "title": Path(p).stem.replace("_", " ")}
+             for p in paths]
+    if not files:
+        return
+    try:
+        await client.files_upload_v2(file_uploads=files, channel=channel, thread_ts=thread_ts)
+    except (SlackApiError, OSError) as exc:
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("slack file upload failed", extra={"channel": channel, "error": error})

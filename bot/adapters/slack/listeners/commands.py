@@ -1,0 +1,62 @@
+"""Slash commands: ack at once, answer through the response URL afterwards.
+
+Every command is routed the same way (`core.handle(name, text, asker)`), so commands other packages
+register with the core (/subscribe, /review ...) work without a listener of their own; a command the
+core does not know gets the help text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.deliver import respond_reply, upload_attachments
+from bot.adapters.slack.deps import Deps, error_reply
+from bot.adapters.slack.mrkdwn import plain
+from bot.core.reply import Reply
+
+log = logging.getLogger("briefbot.slack")
+
+# Built-in commands whose answers the whole channel sees; the rest answer the asker only.
+IN_CHANNEL = {"briefing", "casualties"}
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def slash_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
+                            client: AsyncWebClient) -> None:
+        await ack()
+        deps.background.spawn(answer_command(deps, command, respond, client),
+                              name=f"slack {command.get('command', '')}")
+
+    app.command(re.compile(r"^/\S+$"))(slash_command)
+
+
+async def answer_command(deps: Deps, command: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient) -> None:
+    name = command.get("command", "").lstrip("/").lower()
+    channel = command.get("channel_id", "")
+    try:
+        asker = await deps.askers.asker(client, user_id=command.get("user_id", ""), channel_id=channel,
+                                        team_id=command.get("team_id", ""))
+        reply = await deps.core.handle(name, plain(command.get("text", "")), asker)
+    except Exception:
+        log.exception("slack command failed", extra={"command": name, "channel": channel})
+        reply = error_reply()
+    in_channel = shown_in_channel(deps, name, reply)
+    await respond_reply(respond, reply, in_channel=in_channel)
+    if in_channel and reply.attachments:
+        await upload_attachments(client, reply.attachments, channel=channel)
+
+
+def shown_in_channel(deps: Deps, name: str, reply: Reply) -> bool:
+    if reply.ephemeral or not reply.found:
+        return False
+    if name in deps.core.extra:  # a feature command decides for itself through reply.ephemeral
+        return True
+    return reply.command in IN_CHANNEL

@@ -1,0 +1,74 @@
+"""Mentions and direct messages: answered in the thread of the message that asked.
+
+Ignored: the bot's own messages (Bolt drops them), other bots, edits, deletions and every other message
+subtype; duplicates of an event already handled are dropped earlier by the dedupe middleware.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.deliver import post_reply
+from bot.adapters.slack.deps import Deps, error_reply
+from bot.adapters.slack.mrkdwn import plain
+
+log = logging.getLogger("briefbot.slack")
+
+# Message subtypes that are still a person writing to us.
+PERSON_SUBTYPES = {None, "file_share", "thread_broadcast"}
+_COMMAND = re.compile(r"^/(\w[\w-]*)\s*(.*)$", re.S)
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    async def app_mention(event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        # In a DM the message event answers; answering the mention too would reply twice.
+        if is_dm(event) or not from_a_person(event, context):
+            return
+        deps.background.spawn(answer(deps, event, context, client, dm=False), name="slack mention")
+
+    async def message(event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        if not is_dm(event) or not from_a_person(event, context):
+            return
+        deps.background.spawn(answer(deps, event, context, client, dm=True), name="slack dm")
+
+    app.event("app_mention")(app_mention)
+    # Every message event is matched here (and acked) so Slack never sees a 404 and retries it.
+    app.event("message")(message)
+
+
+def is_dm(event: dict[str, Any]) -> bool:
+    return event.get("channel_type") == "im" or str(event.get("channel", "")).startswith("D")
+
+
+def from_a_person(event: dict[str, Any], context: AsyncBoltContext) -> bool:
+    if event.get("subtype") not in PERSON_SUBTYPES or event.get("bot_id") or event.get("bot_profile"):
+        return False
+    user = event.get("user")
+    return bool(user) and user != context.bot_user_id
+
+
+async def answer(deps: Deps, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient,
+                 *, dm: bool) -> None:
+    channel = event.get("channel", "")
+    user = event.get("user", "")
+    thread_ts = event.get("thread_ts") or event.get("ts")
+    text = plain(event.get("text", ""), drop_user=context.bot_user_id)
+    name, args = "ask", text
+    m = _COMMAND.match(text)
+    if m:  # "@bot /casualties" works like the slash command
+        name, args = m.group(1).lower(), m.group(2)
+    try:
+        asker = await deps.askers.asker(client, user_id=user, channel_id=channel,
+                                        team_id=event.get("team") or context.team_id or "")
+        reply = await deps.core.handle(name, args, asker)
+    except Exception:
+        log.exception("slack answer failed", extra={"channel": channel})
+        reply = error_reply()
+    await post_reply(client, reply, channel=channel, thread_ts=thread_ts, user=user,
+                     ephemeral=reply.ephemeral and not dm)

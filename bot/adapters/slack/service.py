@@ -1,0 +1,81 @@
+"""SlackService for `briefbot run`: HTTP mode on the shared server, or Socket Mode with an app token."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.app import build_app, web_client
+from bot.config import Settings
+from bot.core.commands import Core
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+log = logging.getLogger("briefbot.slack")
+
+
+class SlackService:
+    name = "slack"
+
+    def __init__(self, settings: Settings, core: Core) -> None:
+        self.settings = settings
+        self.core = core
+        self.client = web_client(settings)
+        self.app, self.deps = build_app(settings, core, self.client)
+        self.socket_mode = settings.slack_app_token is not None
+        self.handler: AsyncSocketModeHandler | None = None
+        self._problem = "not started"
+
+    # -- HTTP mode --------------------------------------------------------------------------------
+
+    def add_routes(self, app: web.Application) -> None:
+        if not self.socket_mode:
+            app.router.add_post(self.settings.slack_events_path, self.handle_http)
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """Slack's POSTs (commands, events): Bolt verifies the signature and timestamp, then dispatches."""
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    # -- Socket Mode ------------------------------------------------------------------------------
+
+    def socket_mode_handler(self) -> AsyncSocketModeHandler:
+        """The Socket Mode handler for SLACK_APP_TOKEN; built without connecting."""
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        assert self.settings.slack_app_token is not None
+        return AsyncSocketModeHandler(self.app, self.settings.slack_app_token.get_secret_value(),
+                                      web_client=web_client(self.settings))
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            auth = await self.client.auth_test()
+            log.info("slack connected", extra={"team": auth.get("team_id"), "bot_user": auth.get("user_id"),
+                                               "mode": "socket" if self.socket_mode else "http"})
+            self._problem = ""
+        except (SlackApiError, OSError, TimeoutError) as exc:
+            # Keep serving the other parts; /readyz reports this.
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            self._problem = f"slack auth.test failed: {error}"
+            log.error("slack auth.test failed", extra={"error": error})
+            return
+        if self.socket_mode:
+            self.handler = self.socket_mode_handler()
+            await self.handler.connect_async()
+
+    async def stop(self) -> None:
+        if self.handler is not None:
+            await self.handler.close_async()
+            self.handler = None
+        await self.deps.background.drain()
+        self._problem = "stopped"
+
+    def ready(self) -> tuple[bool, str]:
+        return (not self._problem, self._problem)
