@@ -18,6 +18,8 @@ What it does:
   channel messages per channel id.
 - Gateway (`/gateway`): HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeat ACKs, RESUME -> RESUMED;
   `dispatch(event, data)` pushes any event; `push_interaction` / `push_message` build realistic ones.
+- Auth: REST calls with a token other than `fake.token` get 401; `identify_close_code` (e.g. 4004)
+  closes the gateway on IDENTIFY.
 - Failure injection: `fail_next(method, path_prefix, status=429, retry_after=..., times=1)`;
   `channel_rate_limit(channel_id, per_second)` answers 429 beyond that rate; `error_rate` (e.g. 0.05)
   answers `error_status` (503 by default: discord.py retries 500/502/504 by itself after a sleep, 503
@@ -103,6 +105,8 @@ class FakeDiscord:
         self._identified = asyncio.Event()
         self._changed = asyncio.Condition()
         self.identifies = 0
+        self.token = BOT_TOKEN  # REST answers 401 to any other token
+        self.identify_close_code: int | None = None  # e.g. 4004: close the gateway on IDENTIFY
         self.heartbeats = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -312,6 +316,9 @@ class FakeDiscord:
     async def _identify(self, ws: web.WebSocketResponse, data: dict) -> None:
         self.identifies += 1
         self.last_identify = data
+        if self.identify_close_code or data.get("token") != self.token:
+            await ws.close(code=self.identify_close_code or 4004, message=b"Authentication failed.")
+            return
         ready = {"v": 10, "user": self.bot_user(), "guilds": [{"id": self.guild_id, "unavailable": True}],
                  "session_id": f"session-{self.identifies}", "resume_gateway_url": self.gateway_url,
                  "shard": [0, 1], "application": {"id": self.app_id, "flags": 0}, "private_channels": [],
@@ -369,6 +376,9 @@ class FakeDiscord:
 
     def _route(self, request: web.Request, path: str, body: Any) -> tuple[int, Any]:
         method = request.method
+        auth = request.headers.get("Authorization")
+        if auth is not None and auth != f"Bot {self.token}":
+            return 401, {"message": "401: Unauthorized", "code": 0}
         injected = self._injected(method, path)
         if injected:
             return injected

@@ -11,9 +11,10 @@ MISSING_ID = ("DISCORD_APPLICATION_ID is not set. Copy the Application ID from "
 
 def cmd_invite(_args: argparse.Namespace) -> int:
     from bot.adapters.discord.invite import PERMISSIONS, SCOPES, invite_url
-    from bot.cli import CliError, settings
+    from bot.cli import CliError
+    from bot.config import load_settings
 
-    s = settings()
+    s = load_settings()  # no logging set-up: this only prints
     if not s.discord_application_id:
         raise CliError(MISSING_ID)
     print(invite_url(s.discord_application_id))
