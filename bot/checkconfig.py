@@ -123,7 +123,7 @@ def check(settings: Settings, connect: bool = False) -> tuple[list[str], list[st
     if s.discord_application_id is not None and not s.discord_enabled:
         notes.append("DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: Discord stays off")
     if s.discord_token is not None and not secret("discord_token").strip():
-        problems.append("DISCORD_TOKEN is set but empty")
+        notes.append("DISCORD_TOKEN is empty: Discord stays off on this replica")
     # Model.
     if s.openai_base_url and not s.openai_base_url.startswith(("http://", "https://")):
         problems.append(f"OPENAI_BASE_URL must be an http(s) URL, not {s.openai_base_url!r}")

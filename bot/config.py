@@ -145,7 +145,8 @@ class Settings(BaseSettings):
 
     @property
     def discord_enabled(self) -> bool:
-        return self.discord_token is not None
+        # An empty DISCORD_TOKEN (compose turning Discord off on a second replica) means off.
+        return bool(self.discord_token and self.discord_token.get_secret_value().strip())
 
     @property
     def openai_enabled(self) -> bool:
