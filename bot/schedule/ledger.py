@@ -1,0 +1,250 @@
+"""The delivery ledger: one row per (subscription, local date), claimed before anything is posted.
+
+The unique key is what makes a briefing go out once: whichever replica (or restart, or `post-now`)
+inserts the row first owns that day's delivery; everyone else sees the row and stays quiet. The row
+then records each part as it is sent, so a delivery cut off half-way resumes at the next part, and
+ends as sent, failed (with the reason) or skipped (with why).
+
+An owner holds a lease (`lease_until`) that it renews before every send; a row still "claimed" after
+its lease ran out belongs to a process that died, and another may take it over (compare-and-swap on
+the owner), resuming at `parts_sent`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.store import Store, metadata
+
+LEASE_SECONDS = 120
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subscription_id", Integer, nullable=False),
+    Column("local_date", Date, nullable=False),
+    # Where it went, kept so "what changed since the last briefing in this channel" survives a
+    # subscription being removed and added again.
+    Column("platform", String(16), nullable=False),
+    Column("workspace", String(64), nullable=False, default=""),
+    Column("channel", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # claimed | sent | failed | skipped
+    Column("parts_total", Integer, nullable=False, default=0),
+    Column("parts_sent", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("owner", String(64), nullable=False, default=""),
+    Column("lease_until", DateTime(timezone=True)),
+    Column("reason", Text, nullable=False, default=""),
+    Column("message_ids", Text, nullable=False, default="[]"),
+    # The rendered messages, fixed at claim time: a resumed delivery sends the same remaining parts.
+    Column("payloads", Text, nullable=False, default="[]"),
+    # Figure and fact ids the briefing knew when it was posted: the baseline for the next one.
+    Column("shown", Text, nullable=False, default="{}"),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    UniqueConstraint("subscription_id", "local_date", name="uq_delivery_day"),
+)
+
+OWNER = f"{uuid.uuid4().hex[:12]}"  # this process
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)  # SQLite drops the offset; we always write UTC
+    return value
+
+
+@dataclass
+class Delivery:
+    id: int
+    subscription_id: int
+    local_date: dt.date
+    platform: str
+    workspace: str
+    channel: str
+    status: str
+    parts_total: int
+    parts_sent: int
+    attempts: int
+    owner: str
+    lease_until: dt.datetime | None
+    reason: str
+    message_ids: list[str]
+    payloads: list[dict]
+    shown: dict
+    claimed_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _row(r) -> Delivery:  # noqa: ANN001 - a SQLAlchemy row
+    return Delivery(id=r.id, subscription_id=r.subscription_id, local_date=r.local_date, platform=r.platform,
+                    workspace=r.workspace, channel=r.channel, status=r.status, parts_total=r.parts_total,
+                    parts_sent=r.parts_sent, attempts=r.attempts, owner=r.owner,
+                    lease_until=_aware(r.lease_until), reason=r.reason, message_ids=json.loads(r.message_ids),
+                    payloads=json.loads(r.payloads),
+                    shown=json.loads(r.shown), claimed_at=_aware(r.claimed_at),
+                    finished_at=_aware(r.finished_at))
+
+
+class Ledger:
+    def __init__(self, store: Store, owner: str = OWNER, lease_seconds: float = LEASE_SECONDS) -> None:
+        self.store = store
+        self.owner = owner
+        self.lease = dt.timedelta(seconds=lease_seconds)
+
+    # -- claiming ----------------------------------------------------------------------------------
+    def claim(self, sub, local_date: dt.date, payloads: list[dict], shown: dict,  # noqa: ANN001
+              retry_failed: bool = False) -> Delivery | None:
+        """Own the delivery of `sub` for `local_date`, or None when it is someone else's (or done).
+
+        A row left "claimed" by a dead owner (lease run out) is taken over and resumes at its next
+        part, with the payloads stored at the first claim. With `retry_failed` (post-now), a failed
+        or skipped day may be claimed again."""
+        t = now()
+        token = self.token()
+        try:
+            with self.store.begin() as c:
+                result = c.execute(insert(deliveries).values(
+                    subscription_id=sub.id, local_date=local_date, platform=sub.platform,
+                    workspace=sub.workspace, channel=sub.channel, status="claimed", owner=token,
+                    lease_until=t + self.lease, claimed_at=t, updated_at=t, parts_total=len(payloads),
+                    payloads=json.dumps(payloads), shown=json.dumps(shown)))
+        except IntegrityError:
+            return self.take_over(sub.id, local_date, retry_failed, payloads, shown)
+        return Delivery(id=result.inserted_primary_key[0], subscription_id=sub.id, local_date=local_date,
+                        platform=sub.platform, workspace=sub.workspace, channel=sub.channel,
+                        status="claimed", parts_total=len(payloads), parts_sent=0, attempts=0, owner=token,
+                        lease_until=t + self.lease, reason="", message_ids=[], payloads=payloads,
+                        shown=shown, claimed_at=t, finished_at=None)
+
+    def take_over(self, sub_id: int, local_date: dt.date, retry_failed: bool = False,
+                  payloads: list[dict] | None = None, shown: dict | None = None) -> Delivery | None:
+        """Claim an existing row: a stale one (its owner died), or with `retry_failed` a failed one."""
+        row = self.get(sub_id, local_date)
+        if row is None:
+            return None
+        t = now()
+        stale = row.status == "claimed" and (row.lease_until is None or row.lease_until < t)
+        retry = retry_failed and row.status in ("failed", "skipped")
+        if not (stale or retry):
+            return None
+        # Compare-and-swap on the owner token as we saw it: of two takers, only one matches.
+        cond = ((deliveries.c.id == row.id) & (deliveries.c.status == row.status)
+                & (deliveries.c.owner == row.owner))
+        if stale and row.lease_until is not None:
+            cond &= deliveries.c.lease_until < t
+        values: dict = dict(status="claimed", owner=self.token(), lease_until=t + self.lease, updated_at=t,
+                            reason="", finished_at=None)
+        if not row.payloads and payloads:
+            # A skipped day never had messages; otherwise the stored ones are resumed, so parts
+            # already posted are never posted again.
+            values.update(payloads=json.dumps(payloads), parts_total=len(payloads), shown=json.dumps(shown or {}),
+                          parts_sent=0, message_ids="[]")
+        with self.store.begin() as c:
+            done = c.execute(update(deliveries).where(cond).values(**values)).rowcount
+        return self.get(sub_id, local_date) if done == 1 else None
+
+    def token(self) -> str:
+        """A fresh owner token per claim: two claims in one process are still told apart."""
+        return f"{self.owner}-{uuid.uuid4().hex[:8]}"
+
+    def skip(self, sub, local_date: dt.date, reason: str) -> bool:  # noqa: ANN001
+        """Record that a day was not posted and why (e.g. the bot was down past the grace)."""
+        t = now()
+        try:
+            with self.store.begin() as c:
+                c.execute(insert(deliveries).values(
+                    subscription_id=sub.id, local_date=local_date, platform=sub.platform,
+                    workspace=sub.workspace, channel=sub.channel, status="skipped", owner=self.owner,
+                    reason=reason[:500], claimed_at=t, updated_at=t, finished_at=t))
+        except IntegrityError:
+            return False
+        return True
+
+    # -- progress (each call checks we still own the row) -----------------------------------------
+    def renew(self, d: Delivery, extra_seconds: float = 0) -> bool:
+        """Extend the lease before a send or a long wait; False when another process took over."""
+        return self._update(d, lease_until=now() + self.lease + dt.timedelta(seconds=extra_seconds))
+
+    def attempt(self, d: Delivery) -> bool:
+        d.attempts += 1
+        return self._update(d, attempts=d.attempts, lease_until=now() + self.lease)
+
+    def part_sent(self, d: Delivery, message_id: str) -> bool:
+        d.parts_sent += 1
+        d.message_ids.append(message_id)
+        values = dict(parts_sent=d.parts_sent, message_ids=json.dumps(d.message_ids))
+        if d.parts_sent >= d.parts_total:
+            values.update(status="sent", finished_at=now(), lease_until=None)
+            d.status = "sent"
+        return self._update(d, **values)
+
+    def fail(self, d: Delivery, reason: str) -> bool:
+        d.status = "failed"
+        return self._update(d, status="failed", reason=reason[:500], finished_at=now(), lease_until=None)
+
+    def release(self, d: Delivery) -> None:
+        """Give the row up at once (stopping): another process may resume it without waiting."""
+        self._update(d, lease_until=now() - dt.timedelta(seconds=1))
+
+    def _update(self, d: Delivery, **values: object) -> bool:
+        values["updated_at"] = now()
+        with self.store.begin() as c:
+            n = c.execute(update(deliveries).where(
+                (deliveries.c.id == d.id) & (deliveries.c.owner == d.owner)
+                & (deliveries.c.status == "claimed")).values(**values)).rowcount
+        return n == 1
+
+    # -- reading -----------------------------------------------------------------------------------
+    def get(self, sub_id: int, local_date: dt.date) -> Delivery | None:
+        with self.store.begin() as c:
+            r = c.execute(select(deliveries).where((deliveries.c.subscription_id == sub_id)
+                                                   & (deliveries.c.local_date == local_date))).first()
+        return _row(r) if r else None
+
+    def last_sent(self, platform: str, workspace: str, channel: str, before: dt.date) -> Delivery | None:
+        """The latest briefing that reached this channel before a date: the baseline for 'what changed'."""
+        with self.store.begin() as c:
+            r = c.execute(select(deliveries).where(
+                (deliveries.c.platform == platform) & (deliveries.c.workspace == workspace)
+                & (deliveries.c.channel == channel) & (deliveries.c.status == "sent")
+                & (deliveries.c.local_date < before)
+            ).order_by(deliveries.c.local_date.desc()).limit(1)).first()
+        return _row(r) if r else None
+
+    def stale_claims(self, since: dt.date) -> list[Delivery]:
+        """Deliveries whose owner stopped renewing (died mid-delivery), to be resumed."""
+        with self.store.begin() as c:
+            rows = c.execute(select(deliveries).where(
+                (deliveries.c.status == "claimed") & (deliveries.c.local_date >= since)
+                & (deliveries.c.lease_until < now()))).all()
+        return [_row(r) for r in rows]
+
+    def recent(self, limit: int = 50) -> list[Delivery]:
+        with self.store.begin() as c:
+            rows = c.execute(select(deliveries).order_by(deliveries.c.id.desc()).limit(limit)).all()
+        return [_row(r) for r in rows]
+

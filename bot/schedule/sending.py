@@ -1,0 +1,118 @@
+"""Sending one claimed delivery, part by part, with retries that never post a part twice.
+
+Each part is sent once and recorded at once (`parts_sent`), so a retry, a restart or another replica
+taking over starts at the next part. 429s wait for their Retry-After; 5xx and timeouts back off
+exponentially; both are bounded. A permanent error (unknown channel, no access) ends the delivery as
+failed, with the platform's reason.
+
+Fan-out: sends to one platform share a semaphore (bounded concurrency), and one channel's deliveries
+are serialised, so a burst of briefings due the same minute respects each platform's limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import metrics
+from bot.delivery import DeliveryError, PermanentError, Poster, RateLimited
+from bot.schedule.ledger import Delivery, Ledger
+
+log = logging.getLogger("briefbot.schedule")
+
+
+@dataclass
+class RetryPolicy:
+    max_transient: int = 6  # 5xx / timeouts per part
+    max_rate_limited: int = 30  # 429s per part
+    base_backoff: float = 0.5
+    max_backoff: float = 30.0
+    max_retry_after: float = 600.0
+
+
+class Fanout:
+    """Bounded concurrency per platform, one delivery at a time per channel."""
+
+    def __init__(self, per_platform: int = 32) -> None:
+        self.per_platform = per_platform
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._channels: dict[tuple[str, str, str], asyncio.Lock] = {}
+
+    def slot(self, platform: str) -> asyncio.Semaphore:
+        if platform not in self._slots:
+            self._slots[platform] = asyncio.Semaphore(self.per_platform)
+        return self._slots[platform]
+
+    def channel(self, platform: str, workspace: str, channel: str) -> asyncio.Lock:
+        key = (platform, workspace, channel)
+        if key not in self._channels:
+            self._channels[key] = asyncio.Lock()
+        return self._channels[key]
+
+
+async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanout,
+                        policy: RetryPolicy | None = None,
+                        sleep: Callable[[float], Any] = asyncio.sleep) -> str:
+    """Send the remaining parts of a claimed delivery; returns its final status.
+
+    "sent", "failed", or "lost" when another process took the row over (we stop at once)."""
+    policy = policy or RetryPolicy()
+    where = {"delivery": d.id, "subscription": d.subscription_id, "platform": d.platform,
+             "channel": d.channel, "local_date": d.local_date.isoformat()}
+    async with fanout.channel(d.platform, d.workspace, d.channel):
+        while d.parts_sent < d.parts_total:
+            part = d.parts_sent
+            transient = limited = 0
+            while True:
+                # Renewing the lease also checks the row is still ours before anything is posted.
+                if not await asyncio.to_thread(ledger.attempt, d):
+                    log.warning("delivery taken over by another process; stopping", extra=where)
+                    return "lost"
+                try:
+                    async with fanout.slot(d.platform):
+                        message_id = await poster.send(d.channel, d.payloads[part])
+                except RateLimited as exc:
+                    limited += 1
+                    metrics.RATE_LIMIT_WAITS.labels(d.platform).inc()
+                    if limited > policy.max_rate_limited or exc.retry_after > policy.max_retry_after:
+                        return await _fail(d, ledger, f"rate limited {limited} times on part {part + 1}: {exc}",
+                                           where)
+                    wait = exc.retry_after + random.uniform(0, 0.05)  # spread the herd a little
+                    await asyncio.to_thread(ledger.renew, d, wait)
+                    await sleep(wait)
+                    continue
+                except PermanentError as exc:
+                    metrics.PLATFORM_ERRORS.labels(d.platform, "permanent").inc()
+                    return await _fail(d, ledger, str(exc), where)
+                except DeliveryError as exc:
+                    if not exc.transient:
+                        metrics.PLATFORM_ERRORS.labels(d.platform, "permanent").inc()
+                        return await _fail(d, ledger, str(exc), where)
+                    transient += 1
+                    metrics.PLATFORM_ERRORS.labels(d.platform, "transient").inc()
+                    if transient >= policy.max_transient:
+                        return await _fail(d, ledger, f"gave up on part {part + 1} after {transient} "
+                                                      f"attempts: {exc}", where)
+                    wait = min(policy.max_backoff, policy.base_backoff * 2 ** (transient - 1))
+                    wait *= random.uniform(0.5, 1.0)
+                    log.info("transient error, retrying", extra={**where, "error": str(exc), "wait": wait})
+                    await sleep(wait)
+                    continue
+                break
+            if not await asyncio.to_thread(ledger.part_sent, d, message_id):
+                log.warning("delivery taken over while sending; stopping", extra=where)
+                return "lost"
+    metrics.DELIVERIES.labels(d.platform, "sent").inc()
+    log.info("briefing delivered", extra={**where, "parts": d.parts_total, "attempts": d.attempts})
+    return "sent"
+
+
+async def _fail(d: Delivery, ledger: Ledger, reason: str, where: dict) -> str:
+    await asyncio.to_thread(ledger.fail, d, reason)
+    metrics.DELIVERIES.labels(d.platform, "failed").inc()
+    log.error("briefing delivery failed", extra={**where, "reason": reason})
+    return "failed"
