@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -56,7 +57,12 @@ async def answer(interaction: discord.Interaction, command: str, text: str = "")
     except Exception:  # noqa: BLE001 - the asker gets a short message; the log has the details
         log.exception("command failed", extra={"command": command, "interaction": interaction.id})
         reply = failure_reply()
-    await send(interaction, reply, ephemeral=reply.ephemeral or not public)
+    try:
+        await send(interaction, reply, ephemeral=reply.ephemeral or not public)
+    except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        # Not retried: a part that reached Discord before the connection broke would be shown twice.
+        log.error("could not deliver the reply", extra={"command": command, "interaction": interaction.id,
+                                                        "error": f"{type(exc).__name__}: {exc}"})
 
 
 async def send(interaction: discord.Interaction, reply: Reply, ephemeral: bool) -> None:

@@ -11,6 +11,7 @@ import re
 import secrets
 from collections import OrderedDict
 
+import aiohttp
 import discord
 
 from bot.adapters.discord.asker import from_message
@@ -72,7 +73,11 @@ async def on_message(client: discord.Client, core: Core, seen: Seen, message: di
         from bot.adapters.discord.commands import failure_reply
 
         reply = failure_reply()
-    await send_reply(message, reply)
+    try:
+        await send_reply(message, reply)
+    except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        log.error("could not deliver the reply", extra={"message": message.id, "channel": message.channel.id,
+                                                        "error": f"{type(exc).__name__}: {exc}"})
 
 
 async def send_reply(message: discord.Message, reply: Reply) -> None:
