@@ -5,6 +5,8 @@
   ("nearly 60" never becomes "60" or "about 60");
 - a claim the passages mark as disputed, contradicted, unverified or alleged is not stated as settled:
   an answer sentence about it must attribute or hedge it ("Trump said ...", "... not confirmed");
+- no citing a passage that addresses the model ("ignore your instructions ..."): data that tries to
+  instruct is never evidence;
 - no links or mass mentions, no echo of the system prompt, a sane length.
 
 These are deliberately strict: a false alarm costs only the model's phrasing (the offline answer goes
@@ -37,6 +39,10 @@ HEDGE_RE = re.compile(
     # "disputed", but not "disputed positions": that names a place, it does not hedge a claim
     r"disputed?(?!\s+(?:positions?|territor\w*|areas?|borders?|land|zones?|regions?|temples?|sites?)))\b",
     re.I)
+# Text that talks to the model rather than about the conflict: an answer may not rest on it.
+SUSPECT_RE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompts?|guidelines)\b|"
+    r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b|\bdeveloper mode\b|\bjailbreak", re.I)
 LINK_RE = re.compile(r"(?i)\bhttps?://|\bwww\.|<[!@#]|@everyone|@here")
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -74,6 +80,9 @@ class Given:
     # Our own rendered text (the briefing under a narrative) is trusted but says too much to tell
     # which words are settled.
     settles: bool = True
+
+    def suspect(self) -> bool:
+        return SUSPECT_RE.search(self.text) is not None
 
     def disputed(self) -> bool:
         if self.status:
@@ -116,6 +125,9 @@ def check(out: Output, given: dict[str, Given], system_prompt: str = "",
         raise CheckFailed("unknown_citation", ", ".join(unknown)[:200])
     if not out.cited_ids:
         raise CheckFailed("no_citation")
+    suspect = [c for c in out.cited_ids if given[c].suspect()]
+    if suspect:
+        raise CheckFailed("cites_instruction_text", ", ".join(suspect)[:200])
     if not out.answer:
         raise CheckFailed("empty_answer")
     if len(out.answer) > max_chars:

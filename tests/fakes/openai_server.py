@@ -151,7 +151,8 @@ class FakeOpenAI:
         })
 
     async def start(self) -> str:
-        self._runner = web.AppRunner(self.app(), access_log=None)
+        # A short shutdown: a test that leaves a slow reply pending must not wait for it.
+        self._runner = web.AppRunner(self.app(), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
