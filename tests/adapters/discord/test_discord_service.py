@@ -67,3 +67,43 @@ async def test_the_token_never_reaches_the_logs(fake: FakeDiscord, core, caplog)
     logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "casualties" in logged  # the logs were captured, extras included
     assert BOT_TOKEN not in logged
+
+
+async def test_briefbot_run_serves_discord_and_stops_cleanly(fake: FakeDiscord, core, caplog) -> None:
+    import aiohttp
+
+    from bot.runner import serve
+
+    caplog.set_level(logging.INFO)
+    settings = load_settings(discord_token=BOT_TOKEN, discord_guild_id=int(fake.guild_id), http_port=0,
+                             http_host="127.0.0.1")
+    service = DiscordService(settings, core, guild_ready_timeout=0.05)  # one guild: no need to wait 2 s
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, core, [service], stop))
+    await fake.wait_identified()
+    await asyncio.wait_for(service.client.wait_until_ready(), 10)
+    data = await response_to(fake, await fake.push_interaction("casualties"))
+    assert "at least 11" in str(data)
+    port = next(r.port for r in caplog.records if r.getMessage() == "http server listening")
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/readyz") as resp:
+        body = await resp.text()
+    assert resp.status == 200, body
+    stop.set()
+    await asyncio.wait_for(task, 20)
+    assert service.client.is_closed() and service.ready()[0] is False
+
+
+async def test_slash_command_in_a_dm(fake: FakeDiscord, bot, core) -> None:
+    from bot.core.reply import Asker, Reply
+
+    seen: list[Asker] = []
+
+    async def subscriptions(_text: str, asker: Asker) -> Reply:
+        seen.append(asker)
+        return Reply(title="None here", ephemeral=True)
+
+    core.register("subscriptions", subscriptions)
+    data = await response_to(fake, await fake.push_interaction("casualties", guild=False))
+    assert "more than 303,000" in str(data)
+    await response_to(fake, await fake.push_interaction("subscriptions", guild=False, permissions=0x20))
+    assert (seen[0].workspace_id, seen[0].can_manage) == ("", False)
