@@ -8,6 +8,7 @@ import time
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.errors import api_error
 from bot.core.reply import Asker
 
 log = logging.getLogger("briefbot.slack")
@@ -43,8 +44,7 @@ class AskerDirectory:
             expires = now + self.ttl
         except (SlackApiError, OSError, TimeoutError) as exc:
             # Without users:read (or with Slack down) only SLACK_ADMINS may manage; retry the lookup soon.
-            error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-            log.warning("slack users.info failed", extra={"user": user_id, "error": error})
+            log.warning("slack users.info failed", extra={"user": user_id, "error": api_error(exc)})
             is_admin, name, expires = False, "", now + self.failure_ttl
         if len(self._cache) >= self.max_entries:
             self._cache.pop(next(iter(self._cache)))

@@ -9,6 +9,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.errors import api_error
 from bot.adapters.slack.render import render
 from bot.core.reply import Reply
 
@@ -44,8 +45,7 @@ async def post_reply(client: AsyncWebClient, reply: Reply, *, channel: str, thre
             else:
                 await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
         except SlackApiError as exc:
-            log.warning("slack post failed", extra={"channel": channel, "error": exc.response.get("error"),
-                                                    "status": exc.response.status_code})
+            log.warning("slack post failed", extra={"channel": channel, "error": api_error(exc)})
             return
     if reply.attachments and not ephemeral:
         await upload_attachments(client, reply.attachments, channel=channel, thread_ts=thread_ts)
@@ -61,5 +61,4 @@ async def upload_attachments(client: AsyncWebClient, paths: list[Path], *, chann
     try:
         await client.files_upload_v2(file_uploads=files, channel=channel, thread_ts=thread_ts)
     except (SlackApiError, OSError) as exc:
-        error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
-        log.warning("slack file upload failed", extra={"channel": channel, "error": error})
+        log.warning("slack file upload failed", extra={"channel": channel, "error": api_error(exc)})

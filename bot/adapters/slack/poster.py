@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.app import web_client
+from bot.adapters.slack.errors import api_error
 from bot.adapters.slack.render import render
 from bot.config import Settings
 from bot.core.reply import Reply
@@ -44,8 +45,7 @@ class SlackPoster:
         try:
             resp = await self.client.conversations_info(channel=channel_id)
         except SlackApiError as exc:
-            error = exc.response.get("error", "")
-            if error == "channel_not_found":
+            if api_error(exc) == "channel_not_found":
                 return f"channel {channel_id} not found, or the bot cannot see it (invite it first)"
             raise classify(exc, channel_id) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -63,10 +63,10 @@ def classify(exc: SlackApiError, channel_id: str) -> Exception:
     """A Slack API failure as the delivery error the caller acts on."""
     response = exc.response
     status = response.status_code
-    error = response.get("error", "") if isinstance(response.data, dict) else ""
+    error = api_error(exc)
     if status == 429 or error == "ratelimited":
         retry_after = float(response.headers.get("Retry-After", response.headers.get("retry-after", 1)) or 1)
         return RateLimited(retry_after, f"Slack rate limit posting to {channel_id}")
     if status >= 500 or error in TRANSIENT_ERRORS:
-        return TransientError(f"Slack error posting to {channel_id}: {error or status}")
-    return PermanentError(f"Slack refused the post to {channel_id}: {error or status}")
+        return TransientError(f"Slack error posting to {channel_id}: {error}")
+    return PermanentError(f"Slack refused the post to {channel_id}: {error}")

@@ -10,6 +10,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.app import build_app, web_client
+from bot.adapters.slack.errors import api_error
 from bot.config import Settings
 from bot.core.commands import Core
 
@@ -62,13 +63,17 @@ class SlackService:
             self._problem = ""
         except (SlackApiError, OSError, TimeoutError) as exc:
             # Keep serving the other parts; /readyz reports this.
-            error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+            error = api_error(exc)
             self._problem = f"slack auth.test failed: {error}"
             log.error("slack auth.test failed", extra={"error": error})
             return
         if self.socket_mode:
             self.handler = self.socket_mode_handler()
-            await self.handler.connect_async()
+            try:
+                await self.handler.connect_async()
+            except (SlackApiError, OSError, TimeoutError) as exc:
+                self._problem = f"slack socket mode connect failed: {api_error(exc)}"
+                log.error("slack socket mode connect failed", extra={"error": api_error(exc)})
 
     async def stop(self) -> None:
         if self.handler is not None:

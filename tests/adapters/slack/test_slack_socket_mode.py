@@ -1,0 +1,59 @@
+"""Socket Mode (SLACK_APP_TOKEN): the handler is built with the app token; no HTTP route is added.
+
+The handler's client opens an aiohttp session when built, so it is built inside the running loop (as
+`SlackService.start()` does), but nothing connects until `connect_async()`."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.adapters.slack.service import SlackService
+from bot.config import Settings, load_settings
+from bot.core.commands import Core
+from bot.runner import build_services
+from tests.fakes.slack_api import FakeSlackAPI
+
+APP_TOKEN = "xapp-1-A0TEST-1234-abcdef"
+
+
+def socket_settings(slack_settings: Settings, **changes: object) -> Settings:
+    data = slack_settings.model_dump()
+    data.update(slack_app_token=APP_TOKEN, **changes)
+    return load_settings(**{k: v.get_secret_value() if hasattr(v, "get_secret_value") else v
+                            for k, v in data.items() if v is not None})
+
+
+async def test_socket_mode_handler_built_with_the_app_token(slack_settings: Settings, core: Core,
+                                                      slack: FakeSlackAPI) -> None:
+    settings = socket_settings(slack_settings, slack_signing_secret=None)
+    assert settings.slack_enabled  # bot token + app token, no signing secret needed
+    [service] = build_services(settings, core)
+    assert isinstance(service, SlackService) and service.socket_mode
+    handler = service.socket_mode_handler()
+    assert handler.app is service.app
+    assert handler.client.app_token == APP_TOKEN
+    assert handler.client.web_client.base_url == slack.base_url
+    assert not handler.client.closed and handler.client.current_session is None  # nothing connected
+    await handler.client.aiohttp_client_session.close()
+    app = web.Application()
+    service.add_routes(app)
+    assert [r.resource.canonical for r in app.router.routes()] == []  # no events URL in Socket Mode
+    assert slack.calls == []
+
+
+def test_http_mode_without_app_token(slack_settings: Settings, core: Core) -> None:
+    service = SlackService(slack_settings, core)
+    assert not service.socket_mode
+    app = web.Application()
+    service.add_routes(app)
+    assert [(r.method, r.resource.canonical) for r in app.router.routes()] == [("POST", "/slack/events")]
+
+
+async def test_start_reports_a_bad_token_without_crashing(slack_settings: Settings, core: Core,
+                                                          slack: FakeSlackAPI) -> None:
+    slack.fail("auth.test", status=200, error="invalid_auth")
+    service = SlackService(slack_settings, core)
+    await service.start()
+    ok, why = service.ready()
+    assert not ok and "invalid_auth" in why
+    await service.stop()
