@@ -145,8 +145,11 @@ def morning_reply(b: Briefing, local_date: dt.date, fmt: str = "short",
     else:
         sections.append(Section(text="First morning briefing in this channel: here is the situation now."))
 
-    if fields:
+    if fields and full:
         sections.append(Section(heading="Figures", fields=fields))
+    elif fields:
+        # As lines, not fields: Discord draws text after fields in a new embed, and short is one embed.
+        sections.append(Section(heading="Figures", items=[f"{f.name}: {f.value}" for f in fields]))
 
     if baseline.date is None or full:
         recent = sorted_events(b.events) if full else sorted_events(b.events)[-SHORT_EVENTS:]

@@ -159,6 +159,14 @@ class BriefingScheduler:
                 log.exception("subscriptions poll failed; retrying next round")
 
     # -- running ------------------------------------------------------------------------------------
+    async def drain(self) -> None:
+        """Wait until no delivery (or catch-up) started by this scheduler is still running."""
+        for _ in range(3):  # let a job just handed to the loop start and register itself
+            await asyncio.sleep(0)
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await asyncio.sleep(0)
+
     def _spawn(self, coro) -> asyncio.Task:  # noqa: ANN001 - a coroutine
         task = asyncio.create_task(coro)
         self._tasks.add(task)

@@ -1,0 +1,111 @@
+"""The ledger and the delivery loop against the fake Slack API: once, retried, resumed, failed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.store import Store
+from bot.schedule import subscriptions as subs
+from bot.schedule.deliverer import Deliverer
+from bot.schedule.ledger import Ledger
+from bot.schedule.sending import Fanout, RetryPolicy, send_delivery
+from bot.schedule.subscriptions import parse_options
+from tests.fakes.slack_api import FakeSlackAPI
+
+DAY = dt.date(2025, 12, 13)
+FAST = RetryPolicy(base_backoff=0.01, max_backoff=0.05, max_transient=4)
+
+
+def _sub(store: Store, channel: str = "C0MORNING", spec: str = "08:00 Asia/Phnom_Penh") -> subs.Subscription:
+    return subs.upsert(store, "slack", "T0TEST", channel, parse_options(spec), "test")[0]
+
+
+def test_claim_is_unique_per_subscription_and_day(store_url: str) -> None:
+    store = Store(store_url)
+    store.migrate()
+    sub = _sub(store)
+    one, two = Ledger(store), Ledger(store)
+    first = one.claim(sub, DAY, [{"text": "a"}], {})
+    assert first is not None and first.status == "claimed"
+    assert two.claim(sub, DAY, [{"text": "a"}], {}) is None  # another replica: stays quiet
+    assert one.claim(sub, DAY, [{"text": "a"}], {}) is None  # the same process again, too
+    assert two.claim(sub, DAY + dt.timedelta(days=1), [{"text": "a"}], {}) is not None
+
+
+def test_stale_claim_is_taken_over_by_one_only(store_url: str) -> None:
+    store = Store(store_url)
+    store.migrate()
+    sub = _sub(store)
+    dead = Ledger(store, owner="dead")
+    d = dead.claim(sub, DAY, [{"text": "1"}, {"text": "2"}], {})
+    assert dead.part_sent(d, "ts-1")
+    dead.release(d)  # its lease ran out
+    a, b = Ledger(store, owner="a"), Ledger(store, owner="b")
+    taken = a.take_over(sub.id, DAY)
+    assert taken is not None and taken.parts_sent == 1 and taken.payloads[1] == {"text": "2"}
+    assert b.take_over(sub.id, DAY) is None
+    assert not dead.part_sent(d, "ts-2")  # the old owner can no longer write
+
+
+async def test_429_then_200_posts_exactly_one_message(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
+    sub = _sub(store)
+    slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
+    deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
+    assert await deliverer.deliver(sub, DAY) == "sent"
+    posts = slack.calls_to("chat.postMessage")
+    assert [c.status for c in posts] == [429, 200]
+    assert len(slack.messages("C0MORNING")) == 1
+    row = deliverer.ledger.get(sub.id, DAY)
+    assert row.status == "sent" and row.attempts == 2 and row.parts_sent == row.parts_total == 1
+    # The same day again (a second job run, a restart, post-now): nothing more is posted.
+    assert await deliverer.deliver(sub, DAY) == "taken"
+    assert len(slack.messages("C0MORNING")) == 1
+
+
+async def test_5xx_is_retried_with_backoff_then_gives_up_as_failed(store: Store, slack: FakeSlackAPI,
+                                                                   poster) -> None:  # noqa: ANN001
+    sub = _sub(store)
+    slack.fail("chat.postMessage", status=500, times=2)
+    deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
+    assert await deliverer.deliver(sub, DAY) == "sent"
+    assert len(slack.messages("C0MORNING")) == 1
+    other = _sub(store, "C0EVENING")
+    slack.fail("chat.postMessage", status=500, times=10)
+    assert await deliverer.deliver(other, DAY) == "failed"
+    row = deliverer.ledger.get(other.id, DAY)
+    assert row.status == "failed" and "after 4 attempts" in row.reason
+    assert slack.messages("C0EVENING") == []
+
+
+async def test_permanent_error_fails_with_the_reason(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
+    sub = _sub(store, "C0GONE")
+    deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
+    assert await deliverer.deliver(sub, DAY) == "failed"
+    row = deliverer.ledger.get(sub.id, DAY)
+    assert "channel_not_found" in row.reason and row.attempts == 1
+
+
+async def test_restart_resumes_at_the_next_part(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
+    sub = _sub(store)
+    parts = [{"text": f"part {n}"} for n in (1, 2, 3)]
+    crashed = Ledger(store, owner="crashed")
+    d = crashed.claim(sub, DAY, parts, {})
+    assert crashed.attempt(d) and crashed.part_sent(d, "ts-earlier")  # part 1 went out, then it died
+    crashed.release(d)
+    deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
+    stale = deliverer.ledger.stale_claims(DAY)
+    assert [s.id for s in stale] == [d.id]
+    assert await deliverer.resume(stale[0]) == "sent"
+    assert [m["text"] for m in slack.messages("C0MORNING")] == ["part 2", "part 3"]
+    row = deliverer.ledger.get(sub.id, DAY)
+    assert row.status == "sent" and row.message_ids[0] == "ts-earlier" and len(row.message_ids) == 3
+
+
+async def test_one_channel_at_a_time_under_a_rate_limit(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
+    """Parts to one rate-limited channel wait out each 429 and still arrive once each, in order."""
+    sub = _sub(store)
+    slack.rate_limit("C0MORNING", per_second=20, retry_after=0.05)
+    ledger = Ledger(store)
+    d = ledger.claim(sub, DAY, [{"text": f"part {n}"} for n in range(2)], {})
+    assert await send_delivery(d, poster, ledger, Fanout(per_platform=2), FAST) == "sent"
+    assert [m["text"] for m in slack.messages("C0MORNING")] == [f"part {n}" for n in range(2)]
