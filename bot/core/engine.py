@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.core.answer import Answer
 from bot.core.citations import Citer
-from bot.core.commands import actor_name, day
+from bot.core.commands import day
 from bot.core.figures import Series, is_headline, series_of
 from bot.core.models import (
     Actor,
@@ -57,6 +57,46 @@ BOILERPLATE = re.compile(r"leave a reply|email address will not|required fields|
                          r"share this|all rights reserved|^advertisement$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\"']?\s+(?=[\u201c\"A-Z0-9])")
 MIN_COVERAGE = 0.5
+SOURCE_META = re.compile(
+    r"\b(article|story|report|piece|source)\b.*\b(date|dated|when|where|filed|published|written|from|datelined?)\b|"
+    r"\b(when|where)\b.*\b(article|story|report|piece)\b.*\b(published|written|filed|from|dated)\b", re.I)
+DATELINE = re.compile(r"^([A-Z][^\n(]{2,60}?)\s*\((\w+ \d{1,2}, \d{4})\)", re.M)
+HEAD_NOUN = re.compile(
+    r"(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:(?:the|a|an)\s+|[a-z]+(?:'s|’s)\s+)"
+    r"((?:[a-z-]+\s*){1,3}?)(?:\s+(?:of|for|in|at|on|like|between|from|to|with|during)\b.*)?\s*\??$")
+GENERIC_HEADS = frozenset("""reason reasons purpose cause causes point goal aim aims meaning significance source sources
+basis background context story deal situation news outcome result results response reaction plan plans idea
+name names number numbers figure figures total count amount scale extent size level date time day place
+location status state latest update role position view stance demand demands request requests claim claims
+question issue problem matter main key biggest""".split())
+KNOWN_ELSEWHERE = frozenset("""china chinese beijing vietnam vietnamese hanoi laos lao myanmar burma japan japanese
+tokyo korea korean india indian russia russian moscow ukraine ukrainian australia australian canberra europe
+european eu nato un unesco unicef unhcr icrc imf britain british uk france french germany german singapore
+indonesia indonesian philippines brunei pope vatican israel iran taiwan""".split())
+NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen dozens hundreds
+thousands first second third fourth fifth sixth seventh eighth ninth tenth multiple several""".split())
+NUMBERED_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|first|second|third|fourth|fifth|"
+                               r"sixth|seventh)(?:st|nd|rd|th)?\s+(day|week|month|hour)s?\b", re.I)
+
+
+FIGURE_GENERIC = frozenset({"kill", "injur", "displac", "people", "clash", "cambodia", "thai", "border", "number",
+                            "many", "much", "total", "so", "far", "date", "toll", "casualt", "figure", "count",
+                            "military", "attack", "duration", "start", "usa", "confirm", "latest", "report"})
+PEOPLE_NOUNS = frozenset({"people", "persons", "individuals", "civilians", "ppl", "refugees", "evacuees", "dead",
+                          "deaths", "casualties", "injured", "wounded", "displaced", "lives", "fatalities",
+                          "victims", "residents", "villagers"})
+
+
+def counted_in(text: str, noun: str) -> bool:
+    """Whether the text gives a count of `noun` ("six provinces", "303,000 individuals", "sixth day")."""
+    want = term(noun.lower())
+    ws = words(text)
+    for i, w in enumerate(ws[1:], 1):
+        if term(w) == want or (want == "people" and w in ("people", "individuals")):
+            before = ws[i - 1]
+            if before.isdigit() or before in NUMBER_WORDS:
+                return True
+    return noun.lower() in PEOPLE_NOUNS
 
 
 @dataclass
@@ -152,14 +192,14 @@ class OfflineEngine:
             kind = "event"
             parts += [fact.summary, fact.place or "", fact.when.text,
                       fact.when.date.strftime("%B %d").replace(" 0", " ") if fact.when.date else ""]
-            parts += [actor_name(self.briefing, p.actor) for p in fact.participants]
+            parts += [self._actor_words(p.actor) for p in fact.participants]
         elif isinstance(fact, Claim):
             kind = "claim"
-            parts += [fact.claim, fact.topic, actor_name(self.briefing, fact.by)]
+            parts += [fact.claim, fact.topic, self._actor_words(fact.by)]
         elif isinstance(fact, Request):
             kind = "request"
-            parts += [fact.asked, actor_name(self.briefing, fact.requester)]
-            parts += [actor_name(self.briefing, a) for a in fact.addressees]
+            parts += [fact.asked, self._actor_words(fact.requester)]
+            parts += [self._actor_words(a) for a in fact.addressees]
         elif isinstance(fact, Agreement):
             kind = "agreement"
             parts += [fact.name, fact.name, fact.status, *(d.label() for d in fact.signed)]
@@ -178,6 +218,12 @@ class OfflineEngine:
         for n, (offset, sentence) in enumerate(split_sentences(source.text)):
             ev = Evidence(source_id=source.id, quote=sentence, char_start=offset, char_end=offset + len(sentence))
             self._add(f"{source.id}#s{n}", "passage", sentence, sentence, source, [ev])
+
+    def _actor_words(self, actor_id: str) -> str:
+        actor = self.briefing.actor(actor_id)
+        if actor is None:
+            return actor_id
+        return " ".join([actor.name, *actor.aliases, actor.role or ""])
 
     def _name_terms(self, actor: Actor) -> list[set[str]]:
         return [set(terms(n)) for n in [actor.name, *actor.aliases] if terms(n)]
@@ -203,11 +249,13 @@ class OfflineEngine:
         qterms = terms(q)
         if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q):
             return self.overview(q)
+        if SOURCE_META.search(q):
+            return self.source_meta(q)
         refusal = self.uncovered(q, qterms)
         if refusal:
             return self.refuse(q, refusal, "unknown_terms")
         metrics = [m for m in METRICS if m in qterms]
-        if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3):
+        if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
             return self.figures_answer(q, metrics)
         if FIGURE_CUES.search(q) and re.search(r"\bcasualt", q, re.I):
             return self.figures_answer(q, ["kill", "injur"])
@@ -217,19 +265,21 @@ class OfflineEngine:
         ranked = self.rank(qterms, q)
         if not ranked:
             return self.refuse(q, NOT_COVERED, "no_match")
-        score, best = ranked[0]
+        _score, best = ranked[0]
         if self.coverage(qterms, best) < MIN_COVERAGE:
             return self.refuse(q, NOT_COVERED, "weak_match")
-        return self.compose(q, best, ranked)
+        return self.hedge(q, qterms, best, self.compose(q, best, ranked))
 
     # -- understanding ----------------------------------------------------------------------------
+    def unknown_words(self, q: str) -> list[str]:
+        return [w for w in words(q) if w not in STOPWORDS and term(w) not in self.vocab and not w.isdigit()]
+
     def uncovered(self, q: str, qterms: list[str]) -> str | None:
         """A refusal when the question hinges on something the briefing never mentions."""
-        raw = words(q)
-        unknown = [w for w in raw if w not in STOPWORDS and term(w) not in self.vocab and not w.isdigit()]
+        unknown = self.unknown_words(q)
         if not unknown:
             return None
-        # Proper names the briefing never mentions (Vietnam, Australia ...) decide it at once.
+        # Places, people and bodies the briefing never mentions (Vietnam, the UN, Hun Sen ...).
         names = self.unknown_names(q)
         if names:
             return f"The briefing does not cover {names[0]}."
@@ -239,26 +289,38 @@ class OfflineEngine:
             noun = counted.group(1).lower()
             if noun in unknown and not SUBGROUP_WORDS.fullmatch(noun):
                 return f"The briefing does not cover {noun}: it holds no such figure."
-        known = [w for w in raw if w not in STOPWORDS and w not in unknown]
-        if len(unknown) >= max(2, len(known)):
+        # "What is the capital of ...", "what is Thailand's military budget": the thing asked for is unknown.
+        head = HEAD_NOUN.match(q.lower().strip())
+        if head:
+            noun = head.group(1).split()[-1]
+            if noun in unknown and noun not in GENERIC_HEADS:
+                return f"The briefing does not cover {noun}."
+        known = [t for t in qterms if t in self.vocab and t not in STOPWORDS]
+        if not known:
             return NOT_COVERED
         return None
 
     def unknown_names(self, q: str) -> list[str]:
-        """Capitalised words (not opening the question) that the briefing never mentions."""
+        """Names (capitalised, or well-known places and bodies) that the briefing never mentions."""
         out = []
-        for name in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-zA-Z'’]+)", q):
-            w = words(name)
-            if w and w[0] not in STOPWORDS and term(w[0]) not in self.vocab:
-                out.append(name.rstrip("’'").removesuffix("'s").removesuffix("’s"))
+        for m in re.finditer(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*", q):
+            phrase = m.group(0).rstrip(".")
+            if m.start() == 0 and " " not in phrase:
+                continue  # the first word of a sentence is capitalised anyway
+            ws = [w for w in words(phrase) if w not in STOPWORDS]
+            if ws and any(term(w) not in self.vocab and not w.isdigit() for w in ws):
+                out.append(re.sub(r"['’]s$", "", phrase))
+        for w in words(q):
+            if w in KNOWN_ELSEWHERE and term(w) not in self.vocab:
+                out.append(w.upper() if len(w) <= 3 else w.title())
         return out
 
     def coverage(self, qterms: list[str], doc: Doc) -> float:
-        """Share of the question's weight (idf) that the document matches."""
+        """Share of the question's weight (idf) that the document matches; unknown words weigh half."""
         wanted = {t for t in qterms if t not in STOPWORDS}
         if not wanted:
             return 0.0
-        total = sum(self.idf.get(t, self.mean_idf) for t in wanted)
+        total = sum(self.idf.get(t, self.mean_idf / 2) for t in wanted)
         matched = sum(self.idf[t] for t in wanted if t in doc.tf)
         return matched / total if total else 0.0
 
@@ -277,6 +339,7 @@ class OfflineEngine:
         boosts = self.intent_boosts(q)
         qdates = dates_in(q)
         qdays = weekdays_in(q)
+        asks_when = bool(re.match(r"\s*(when|what\s+(date|day|time))\b", q, re.I))
         ranked = []
         for i, s in scores.items():
             doc = self.docs[i]
@@ -285,6 +348,9 @@ class OfflineEngine:
                 s *= 1.6
             if qdays and qdays & doc.weekdays:
                 s *= 1.3
+            if asks_when and isinstance(doc.obj, Event) and doc.obj.when.date is None \
+                    and "not given" in doc.obj.when.text:
+                s *= 0.5
             ranked.append((s, doc))
         ranked.sort(key=lambda x: (-x[0], x[1].kind == "passage"))
         return ranked
@@ -301,6 +367,8 @@ class OfflineEngine:
             boosts.update(request=1.2, claim=1.15, event=1.1, actor=1.0)
         elif re.match(r"\s*(did|does|do|is|are|was|were|has|have|had)\b", low):
             boosts.update(claim=1.3, agreement=1.1)
+        if re.search(r"\b(will|upcoming|next|planned|scheduled|going to)\b", low):
+            boosts["upcoming"] = boosts.get("upcoming", 1.0) * 1.6
         qterms = set(terms(q))
         if "request" in qterms:
             boosts["request"] = boosts.get("request", 1.0) * 1.3
@@ -312,7 +380,8 @@ class OfflineEngine:
     def profile(self, q: str) -> Answer | None:
         m = re.match(r"\s*(?:who|what)\s+(?:is|was|are)\s+(.+?)\s*\??\s*$|\s*(?:tell me about|profile of|"
                      r"who'?s|background on|info on)\s+(.+?)\s*\??\s*$|"
-                     r"\s*what\s+(?:role|position|title|job)\s+(?:does|did|do)\s+(.+?)\s+(?:have|hold|play)\b", q, re.I)
+                     r"\s*what\s+(?:role|position|title|job)\s+(?:does|did|do)\s+(.+?)\s+(?:have|hold|play)\b",
+                     q, re.I)
         if not m:
             return None
         wanted = set(terms(next(g for g in m.groups() if g))) - {"role"}
@@ -323,6 +392,45 @@ class OfflineEngine:
                 if wanted == name or (len(wanted) == 1 and wanted <= name and actor.kind == "person"):
                     return self.fact_answer(q, actor, f"profile:{actor.id}")
         return None
+
+    def hedge(self, q: str, qterms: list[str], best: Doc, ans: Answer) -> Answer:
+        """Say plainly what the briefing does not say when the nearest fact misses the specific ask."""
+        low = q.lower()
+        obj = best.obj
+        missing = None
+        kind_of = re.search(r"\b(?:what|which)\s+(kind|type|sort|make|model|brand|size)\s+of\s+([a-z-]+)", low)
+        if kind_of:
+            missing = f"what {kind_of.group(1)} of {kind_of.group(2)}"
+        elif re.match(r"\s*where\b", low) and isinstance(obj, Event | Upcoming) and not getattr(obj, "place", None):
+            missing = "where"
+        elif (which := re.search(r"\bwhich\s+(province|town|city|village|district)\b", low)) and not (
+                isinstance(obj, Event) and obj.place):
+            missing = f"which {which.group(1)}"
+        elif re.match(r"\s*who\b", low) and "sign" in qterms and isinstance(obj, Agreement):
+            missing = "who signed it"
+        elif "duration" in qterms and re.search(r"\bhow\s+long\b", low) and not NUMBERED_DURATION.search(best.text):
+            missing = "how long"
+        elif re.search(r"\bhow\s+many\s+([a-z-]+)", low):
+            noun = re.search(r"\bhow\s+many\s+([a-z-]+)", low).group(1)
+            if not counted_in(best.text, noun):
+                missing = f"how many {noun}"
+        if missing is None or not ans.found:
+            return ans
+        ans.answer = f"The briefing does not say {missing}. What it does say: {ans.answer}"
+        ans.intent += ":hedged"
+        return ans
+
+    def source_meta(self, q: str) -> Answer:
+        """When and where a report was published, from its dateline."""
+        source = max(self.briefing.sources, key=lambda s: s.published_at)
+        line = DATELINE.search(source.text)
+        where = f", filed from {line.group(1).strip()}" if line else ""
+        cite = Citer(self.briefing)
+        quote = line.group(0) if line else source.title
+        n = cite.number(Evidence(source_id=source.id, quote=quote))
+        text = (f"The latest report in the briefing is “{source.title}”, published "
+                f"{source.published_at.day} {source.published_at.strftime('%B %Y')}{where}.")
+        return Answer(question=q, answer=text, found=n is not None, citations=cite.citations, intent="source")
 
     # -- answers ----------------------------------------------------------------------------------
     def refuse(self, q: str, text: str, reason: str) -> Answer:
@@ -355,9 +463,11 @@ class OfflineEngine:
         group = [c for c in self.briefing.claims if c.topic == claim.topic]
         status = next((s for s in ("contradicted", "disputed", "unverified", "confirmed")
                        if any(c.status == s for c in group)), claim.status)
-        lead = {"disputed": "This is disputed", "contradicted": "The two sides' accounts contradict each other",
-                "unverified": "This is unverified", "confirmed": "This is confirmed"}[status]
-        parts = [f"{lead} ({claim.topic.lower()})."]
+        lead = {"disputed": "This is disputed, and which account is true is unknown",
+                "contradicted": "The two sides' accounts contradict each other, and which is true is unknown",
+                "unverified": "This is unverified, so whether it is true is unknown",
+                "confirmed": "This is confirmed"}[status]
+        parts = [f"{lead} (topic: {claim.topic.lower()})."]
         parts += [c.statement for c in group]
         cite = Citer(self.briefing)
         for c in group:
@@ -368,10 +478,11 @@ class OfflineEngine:
     def figure_sentence(self, s: Series) -> str:
         cur = s.current
         verb = {"killed": "have been killed", "injured": "have been injured",
-                "displaced": "have been displaced (fled their homes)", "missing": "are missing",
+                "displaced": "have been displaced", "missing": "are missing",
                 "detained": "have been detained"}.get(cur.metric, cur.metric)
         scope = "" if is_headline(s.scope) else f" ({s.scope})"
-        text = f"{cur.amount()} {cur.noun}{scope} {verb}, as of {cur.as_of.day} {cur.as_of.strftime('%b %Y')}"
+        detail = f" ({cur.detail})" if cur.detail else ""
+        text = f"{cur.amount()} {cur.noun}{scope} {verb}{detail}, as of {cur.as_of.day} {cur.as_of.strftime('%b %Y')}"
         previous = s.previous(cur.as_of)
         if previous is not None:
             text += f", up from {previous.amount()} on {previous.as_of.day} {previous.as_of.strftime('%b %Y')}" \
@@ -404,11 +515,31 @@ class OfflineEngine:
             for other in s.disagreeing():
                 cite.cite(other.evidence)
         text = " ".join(sentences)
+        asked_dates = dates_in(q)
+        on_day = [e for e in self.briefing.events if e.when.date
+                  and (e.when.date.month, e.when.date.day) in asked_dates]
+        specific = self.unmatched_specifics(q, chosen)
         if sub and not any(any(w.lower().rstrip("s") in s.scope.lower() for w in sub) for s in chosen):
             text = (f"The briefing does not break the figures down by {', '.join(sorted({w.lower() for w in sub}))} "
                     f"(not specified in the sources); overall: {text[0].lower()}{text[1:]}")
+        elif specific and not on_day:
+            text = (f"The briefing does not give a separate figure for that ({specific}: not specified in the "
+                    f"sources); the overall figures: {text[0].lower()}{text[1:]}")
+        for event in on_day:
+            cite.cite(event.evidence)
+            text = f"{event.statement} Overall toll reported: {text[0].lower()}{text[1:]}"
         return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
                       fact_ids=[s.current.id for s in chosen], intent="figures")
+
+    def unmatched_specifics(self, q: str, chosen: list[Series]) -> str:
+        """Words that narrow a figure question to something the figures don't single out ("Koh Kong")."""
+        covered: set[str] = set()
+        for s in chosen:
+            covered |= set(terms(" ".join([s.current.phrase(), s.current.scope, s.current.detail,
+                                           *s.current.keywords, *(e.quote for e in s.current.evidence)])))
+        extra = [w for w in words(q) if w not in STOPWORDS and term(w) not in covered
+                 and term(w) not in FIGURE_GENERIC and not FIGURE_CUES.fullmatch(w)]
+        return " ".join(extra)
 
     def overview(self, q: str) -> Answer:
         cite = Citer(self.briefing)

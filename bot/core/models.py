@@ -136,6 +136,8 @@ class Figure(Strict):
     qualifier: Qualifier
     noun: str = "people"
     scope: str = ""
+    # What else the source says of the same people ("sought refuge in shelters").
+    detail: str = ""
     as_of: dt.date
     source_id: str
     evidence: list[Evidence] = Field(min_length=1)

@@ -24,6 +24,10 @@ currently current latest recently recent today yesterday far exactly roughly app
 actually really officially anymore ok okay hi hello hey bot briefing report reports article news
 did does happen happened happening going go goes went make made take took
 time times hour hours date moment quick quickly short brief briefly can't cannot don't doesn't didn't
+whats wheres whos hows i've i'm i'd i'll you're you've we're they're isn't aren't wasn't weren't won't
+gone right correct true really sure mean means meant anybody anyone everyone nobody specifically
+affected impacted regarding concerning re guys pls plz thanks thank bit lost remind follow
+stuff info details detail
 """.split())
 
 # Question words that carry intent; kept out of matching but read by the intent detector.
@@ -44,7 +48,15 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "accord": ("accord", "accords", "treaty", "pact", "agreement", "agreements", "deal"),
     "bomb": ("bomb", "bombs", "bombing", "bombings", "explosion", "explosions", "exploded", "explode", "blast",
              "blasts", "ied", "detonation", "detonated", "roadside"),
-    "explosive": ("explosive", "explosives", "mine", "mines", "landmine", "landmines", "ordnance", "planted"),
+    "explosive": ("explosive", "explosives", "mine", "mines", "landmine", "landmines", "ordnance", "planted",
+                  "plant", "planting", "plants"),
+    "resolve": ("resolve", "resolving", "resolved", "resolution", "resolutions", "settle", "settlement",
+                "solution", "solve", "solving", "end", "ending"),
+    "breakthrough": ("breakthrough", "landmark", "milestone", "hailed", "significant", "important", "historic",
+                     "success", "successful", "considered"),
+    "immediate": ("immediate", "immediately", "instantly", "straightaway", "effect"),
+    "stance": ("stance", "position", "view", "views", "opinion"),
+    "method": ("method", "methods", "way", "ways", "means", "approach", "mechanism"),
     "satellite": ("satellite", "satellites", "imagery", "images", "image", "spy"),
     "intel": ("intelligence", "information-gathering", "surveillance", "reconnaissance"),
     "verify": ("verify", "verified", "verification", "verifying", "investigate", "investigation",
@@ -88,7 +100,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "accident": ("accident", "accidental", "accidentally", "mistake", "unintended"),
     "describe": ("describe", "described", "describes", "characterise", "characterised", "characterize",
                  "characterized", "refer", "referred", "label", "labelled", "labeled", "term", "termed",
-                 "name", "named"),
+                 "dub", "dubbed"),
     "diplomacy": ("diplomacy", "diplomatic", "diplomatically", "negotiate", "negotiation", "negotiations",
                   "dialogue", "mediation", "mediate", "mediator", "talks", "peaceful", "peacefully"),
     "peace": ("peace",),
@@ -96,19 +108,20 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                  "publish", "published", "tweet", "tweeted"),
     "announce": ("announce", "announced", "announcement", "announcing", "declare", "declared", "declaration",
                  "proclaim", "proclaimed", "unveil", "unveiled"),
-    "role": ("role", "roles", "position", "title", "job", "office", "post-holder", "capacity"),
+    "role": ("role", "roles", "title", "job", "office", "capacity", "who's"),
     "broker": ("broker", "brokered", "brokering", "mediated", "facilitated", "arranged"),
     "support": ("support", "supported", "back", "backs", "backed", "backing", "backer", "backers", "endorse", "endorsed",
                 "sponsor", "sponsored"),
     "future": ("future", "uncertain", "uncertainty", "jeopardy", "doubt", "collapse", "status", "alive",
-               "hold", "holding", "survive"),
-    "willing": ("willing", "willingness", "ready", "open", "prepared", "commit", "commitment"),
+               "survive", "intact"),
+    "willing": ("willing", "willingness", "ready", "open", "prepared", "keen", "eager"),
     "cooperate": ("cooperate", "cooperation", "cooperating", "collaborate", "collaboration", "co-operate"),
     "transparent": ("transparent", "transparency", "transparently", "independent", "impartial",
                     "impartially", "neutral"),
     "asean": ("asean", "southeast", "association", "bloc"),
     "foreign": ("foreign",),
-    "intervene": ("intervene", "intervention", "intervening", "step", "mediate", "involve", "involvement"),
+    "intervene": ("intervene", "intervention", "intervening", "step", "involve", "involved", "involvement",
+                  "help", "helping", "assist", "assistance"),
     "people": ("people", "persons", "person", "ppl", "individuals", "civilians", "civilian", "folks",
                "residents", "humans", "villagers"),
     "home": ("home", "homes", "house", "houses", "village", "villages"),
@@ -124,9 +137,6 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 
 CONCEPT_OF: dict[str, str] = {}
-for _concept, _words in _CONCEPTS.items():
-    for _w in _words:
-        CONCEPT_OF.setdefault(_w, _concept)
 
 # Multi-word phrases folded into one concept before tokenising.
 PHRASES: list[tuple[re.Pattern[str], str]] = [
@@ -148,6 +158,17 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"\bhow\s+long\b", " duration "),
         (r"\bsocial\s+media\b", " facebook "),
         (r"\bsoutheast\s+asian?\b", " asean "),
+        (r"\bkl\b", " kualalumpur "),
+        (r"\bblew\s+up\b|\bwent\s+off\b", " bomb "),
+        (r"\breach(?:ed|ing)?\s+out\b|\bgot\s+in\s+touch\b|\bdialed\b", " call "),
+        (r"\bright\s+away\b|\bat\s+once\b|\bwith\s+immediate\s+effect\b", " immediately "),
+        (r"\bbig\s+deal\b", " breakthrough "),
+        (r"\bdec\b\.?", " december "),
+        (r"\bjan\b\.?", " january "),
+        (r"\bjul\b\.?", " july "),
+        (r"\boct\b\.?", " october "),
+        (r"\bnov\b\.?", " november "),
+        (r"\b(\d+)\s*k\b", r" \g<1>000 "),
     ]
 ]
 
@@ -173,12 +194,22 @@ def stem(word: str) -> str:
     return word
 
 
+for _concept, _words in _CONCEPTS.items():
+    for _w in _words:
+        CONCEPT_OF.setdefault(_w, _concept)
+for _concept, _words in _CONCEPTS.items():
+    for _w in _words:
+        # Register stems too, so "planting" finds "planted" and "mediating" finds "mediation".
+        if _w.isalpha() and len(_w) > 4:
+            CONCEPT_OF.setdefault(stem(_w), _concept)
+
+
 def term(word: str) -> str:
     """The comparable form of one word: its concept if it has one, else its stem."""
     if word in CONCEPT_OF:
         return CONCEPT_OF[word]
     w = stem(word)
-    return CONCEPT_OF.get(w, w)
+    return CONCEPT_OF.get(w) or CONCEPT_OF.get(w + "e") or w
 
 
 def fold(text: str) -> str:
