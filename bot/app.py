@@ -35,6 +35,9 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
 
         answerer = LLMAnswerer(settings, engine)
     core = Core(store, briefing, answerer)
+    from bot.ingest.commands import register as register_review  # /review and the chart on /casualties
+
+    register_review(core, store, settings)
     revision = store.revision()
 
     async def reload() -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.commands import Core
 
-COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli"]
+COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli", "bot.ingest.cli"]
 
 
 class CliError(Exception):
@@ -106,6 +106,12 @@ def simple_command(name: str) -> Callable[[argparse.Namespace], int]:
         text = "full" if getattr(args, "full", False) else " ".join(getattr(args, "name", []) or [])
         reply = asyncio.run(core.handle(name, text))
         print_reply(reply, getattr(args, "json", False))
+        if getattr(args, "chart", None):
+            from bot.ingest.chart import write_chart
+
+            drawn = write_chart(core.briefing, args.chart)
+            print(f"Chart written to {drawn}" if drawn else "No chart: no figure series has two points yet.",
+                  file=sys.stderr)
         return 0 if reply.found else 1
 
     return handler
@@ -155,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ("claims", "contested claims"), ("sources", "the sources")]:
         c = sub.add_parser(name, help=text)
         c.add_argument("--json", action="store_true")
+        if name == "casualties":
+            c.add_argument("--chart", metavar="FILE", help="also draw each figure series over time (PNG)")
         c.set_defaults(func=simple_command(name))
 
     w = sub.add_parser("who", help="profile of a person or body")

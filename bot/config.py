@@ -119,6 +119,7 @@ class Settings(BaseSettings):
     # -- ingest
     ingest_auto_approve: bool = False
     ingest_max_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
+    ingest_timeout: float = Field(default=15.0, gt=0, le=300, description="seconds for a URL fetch")
 
     @field_validator("slack_api_url")
     @classmethod

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.answer import Answer, Answerer
 from bot.core.citations import Citer
-from bot.core.figures import METRIC_LABELS, Series, is_headline, series_of
+from bot.core.figures import METRIC_LABELS, Series, change_text, is_headline, series_of
 from bot.core.models import Briefing, Claim, DateRef, Event
 from bot.core.reply import Asker, Reply, ReplyField, Section
 
@@ -77,7 +77,9 @@ def series_label(s: Series) -> str:
 
 def figure_value(s: Series, cite: Citer) -> str:
     cur = s.current
-    text = f"{cur.amount()} {cur.noun} (as of {short_date(cur.as_of)}) {cite.cite(cur.evidence)}"
+    change = change_text(cur, s.previous(cur.as_of))  # "up from at least 10 on 9 Dec 2025"
+    text = (f"{cur.amount()} {cur.noun} (as of {short_date(cur.as_of)}){', ' + change if change else ''} "
+            f"{cite.cite(cur.evidence)}")
     others = s.disagreeing()
     if others:
         parts = [f"{f.amount()} {cite.cite(f.evidence)}" for f in others]
@@ -225,6 +227,8 @@ class Core:
         self.extra: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {}
         # Called after every command with (command, asker, reply, seconds): metrics hook in here.
         self.observers: list[Callable[[str, Asker, Reply, float], None]] = []
+        # Additions to a built-in command's reply (a chart for casualties): name -> [fn(briefing, reply)].
+        self.enrichers: dict[str, list[Callable[[Briefing, Reply], None]]] = {}
 
     def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]]) -> None:
         """Add a command; every adapter routes it like the built-in ones."""
@@ -265,7 +269,10 @@ class Core:
         if name in simple:
             if args:
                 return help_reply(f"/{name} takes no arguments.")
-            return simple[name](b)
+            reply = simple[name](b)
+            for enrich in self.enrichers.get(name, []):
+                enrich(b, reply)
+            return reply
         if name in self.extra:
             return await self.extra[name](args, asker)
         if name == "help":

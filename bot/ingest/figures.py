@@ -1,0 +1,404 @@
+"""Casualty and displacement figures in a report, offline, with qualifier, scope and as-of date.
+
+A report's headline toll (scope "") is the overall count; numbers for one side, one group or one place
+("three of its soldiers", "across three border provinces") become their own series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.ingest.dateline import MONTHS, resolve_day
+from bot.ingest.text import NATIONALITIES, Sentence
+
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_SMALL = "|".join(sorted(_WORDS, key=len, reverse=True))
+_TEN = "|".join(_TENS)
+NUM = (rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand))?"
+       rf"|half\s+a\s+million|a\s+dozen|a\s+hundred"
+       rf"|(?:(?:{_TEN})(?:[- ](?:{_SMALL}))?|{_SMALL})(?:\s+(?:hundred|thousand|million))?")
+QUALIFIERS = [
+    ("at_least", r"at\s+least|no\s+fewer\s+than|not\s+less\s+than|a\s+minimum\s+of"),
+    ("more_than", r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|exceeding|well\s+over"),
+    ("nearly", r"nearly|almost|close\s+to|just\s+under|just\s+shy\s+of|fewer\s+than|less\s+than|under"),
+    ("about", r"about|around|roughly|approximately|some|an\s+estimated|estimated|approx\.|an\s+approximate"),
+    ("up_to", r"up\s+to|as\s+many\s+as"),
+]
+QUAL = "|".join(rx for _, rx in QUALIFIERS)
+VERB_METRIC = [
+    ("killed", r"killed|dead|died|slain|lost\s+their\s+lives|perished|deaths|fatalities|confirmed\s+dead"),
+    ("injured", r"injured|wounded|hurt|injuries|hospitali[sz]ed"),
+    ("displaced", r"displaced|evacuated|fled(?:\s+their\s+homes)?|uprooted|evacuees|homeless|relocated"
+                  r"|forced\s+(?:to\s+flee|from\s+their\s+homes|out\s+of\s+their\s+homes|to\s+leave\s+their\s+homes"
+                  r"|to\s+evacuate)|(?:sought|taken|taking|seeking)\s+refuge|sheltering|in\s+(?:evacuation\s+)?shelters"
+                  r"|internally\s+displaced"),
+]
+_VERBS = "|".join(f"(?P<v_{m}>{rx})" for m, rx in VERB_METRIC)
+_NP_WORD = r"(?:of\s+(?:its|their|the)\s+)?[A-Za-z'’-]+"
+# "at least 10 people had been killed", "about 20 wounded", "three of its soldiers had been killed"
+SUBJECT = re.compile(
+    rf"(?:\bbetween\s+)?(?:(?P<q>{QUAL})\s+)?\b(?P<n>{NUM})(?:\s*(?:-|–|to|and)\s*(?P<n2>{NUM}))?\b"
+    rf"(?P<np>(?:\s+{_NP_WORD}){{0,6}}?)"
+    rf"\s+(?:(?:have|has|had|were|was|are|is|being|remain|remains|remained)\s+)?(?:(?:now|also|reportedly|since|already|so\s+far)\s+)?"
+    rf"(?:been\s+)?(?:(?:reportedly|confirmed|officially)\s+)?(?:{_VERBS})\b", re.IGNORECASE)
+# "killing at least 21 people", "displaced some 500,000 people", "left 12 soldiers dead"
+OBJECT = re.compile(
+    rf"\b(?P<verb>killed|killing|kills|left|leaving|leaves|wounded|wounding|wounds|injured|injuring|injures"
+    rf"|displaced|displacing|displaces|forced|forcing|evacuated|evacuating|uprooted|uprooting)"
+    rf"\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b(?=(?P<rest>[^.;:!?]{{0,80}}))", re.IGNORECASE)
+# "the death toll rose to 21", "bringing the number of displaced people to more than 600,000"
+TOLL = re.compile(
+    rf"\b(?P<what>(?:death|casualty|civilian\s+death|fatality)\s+toll|toll|number\s+of\s+(?:the\s+)?(?:people\s+)?"
+    rf"(?:dead|killed|deaths|fatalities|injured|wounded|injuries|displaced|evacuated|evacuees)"
+    rf"(?:\s+people)?|(?:displacement|evacuee|evacuation)\s+(?:figure|count|total|toll))\b"
+    rf"(?P<mid>[^.;:!?]{{0,70}}?)\s(?P<link>to|at|of|reached|reaching|hit|hitting|passed|topped|exceeded|surpassed"
+    rf"|stands\s+at|stood\s+at|is|was|now)\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b(?=(?P<rest>[^.;:!?]{{0,60}}))",
+    re.IGNORECASE)
+CLAIMED_LIVES = re.compile(rf"\bclaim(?:ed|ing|s)\s+(?:the\s+)?lives\s+of\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b"
+                           rf"(?=(?P<rest>[^.;:!?]{{0,60}}))", re.IGNORECASE)
+# "... killed 25 people, including 14 Thai soldiers and 9 Cambodian civilians"
+INCLUDING = re.compile(rf"\b(?:including|among\s+them|of\s+whom|of\s+them)\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b"
+                       rf"(?=(?P<rest>[^.;:!?]{{0,60}}))", re.IGNORECASE)
+ALSO = re.compile(rf"\s*(?:,\s*)?(?:and|as\s+well\s+as)\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b(?=(?P<rest>[^.;:!?]{{0,60}}))",
+                  re.IGNORECASE)
+
+ROLE_NOUNS = {"soldier", "soldiers", "troops", "troopers", "servicemen", "service members", "personnel",
+              "police", "policemen", "officers", "rangers", "marines", "sailors", "pilots", "civilians",
+              "civilian", "children", "women", "monks", "students", "workers", "foreigners", "nationals",
+              "tourists", "teachers", "volunteers", "combatants", "militia", "guards", "border guards"}
+GENERIC_NOUNS = {"people", "persons", "person", "individuals", "residents", "villagers", "inhabitants",
+                 "others", "citizens", "families", "households", "evacuees", "refugees", "civilians"}
+_NP_STOP = {"in", "across", "from", "along", "on", "at", "near", "during", "since", "after", "before",
+            "and", "or", "while", "as", "by", "to", "with", "including", "of", "this", "last", "that", "who",
+            "which"}
+_BAD_NP = {"that", "which", "when", "after", "before", "days", "weeks", "hours", "months", "years", "km",
+           "kilometres", "kilometers", "miles", "percent", "per", "times", "degrees", "metres", "meters",
+           "clashes", "attacks", "rounds", "shells", "rockets", "villages", "tanks", "jets", "drones", "said",
+           "says", "hospitals", "schools", "bases", "sites"}
+LOCATION = re.compile(
+    r"\b(?P<loc>(?:across|in|from|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:border\s+)?(?:provinces?|districts?)"
+    r"|on\s+the\s+(?:Thai|Cambodian)\s+side(?:\s+of\s+the\s+border)?"
+    r"|in\s+(?:Thailand|Cambodia)"
+    r"|in\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:province|district)"
+    r"|in\s+(?:Preah\s+Vihear|Oddar\s+Meanchey|Banteay\s+Meanchey|Pursat|Koh\s+Kong|Battambang|Pailin"
+    r"|Sisaket|Si\s+Sa\s+Ket|Surin|Buriram|Ubon\s+Ratchathani|Sa\s+Kaeo|Chanthaburi|Trat))\b")
+_PAST_MONTH = re.compile(r"\b(?:in|during)\s+(?:early\s+|mid-?|late\s+)?(?P<m>" + "|".join(m.title() for m in MONTHS)
+                         + r")\b(?!\s+\d)")
+_HISTORIC = re.compile(r"\b(?:last\s+year|earlier\s+this\s+year|previous\s+(?:round|clashes|conflict|fighting)"
+                       r"|in\s+(?:19|20)\d\d|in\s+the\s+\w+\s+(?:clashes|fighting|escalation)\s+of)\b", re.IGNORECASE)
+_ASOF = re.compile(r"\b(?:by|as\s+of|as\s+at|as\s+of\s+late|through|until)\s+(?P<when>(?:last\s+)?(?:monday|tuesday"
+                   r"|wednesday|thursday|friday|saturday|sunday)|yesterday|today|(?:[A-Z][a-z]+\.?\s+\d{1,2}"
+                   r"|\d{1,2}\s+[A-Z][a-z]+))\b", re.IGNORECASE)
+_ATTRIBUTION = re.compile(
+    r"\b(?P<nat>Thai|Thailand|Cambodian|Cambodia|Khmer)(?:['’]s)?\b[^.;]{0,70}?\b(?:said|says|reported|reports"
+    r"|stated|announced|confirmed|told|added|according)\b|\baccording\s+to\s+(?:the\s+)?(?P<nat2>Thai|Thailand"
+    r"|Cambodian|Cambodia|Khmer)", re.IGNORECASE)
+
+
+@dataclass
+class FoundFigure:
+    metric: str
+    value: int
+    value_high: int | None
+    qualifier: str
+    noun: str
+    scope: str
+    as_of: dt.date
+    sentence: Sentence
+    location_only: bool = False  # a scope that is only a place: may still be the report's overall count
+    in_body: bool = True
+
+
+def number(text: str) -> int | None:
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    if t == "half a million":
+        return 500_000
+    if t == "a dozen":
+        return 12
+    if t == "a hundred":
+        return 100
+    scale = 1
+    for word, mult in (("million", 1_000_000), ("thousand", 1_000), ("hundred", 100)):
+        if t.endswith(" " + word):
+            scale, t = mult, t[: -len(word) - 1].strip()
+            break
+    if re.fullmatch(r"[\d,]+(?:\.\d+)?", t):
+        value = float(t.replace(",", "")) * scale
+    elif t in _WORDS:
+        value = _WORDS[t] * scale
+    else:
+        parts = re.split(r"[- ]", t)
+        if parts[0] in _TENS:
+            value = (_TENS[parts[0]] + (_WORDS.get(parts[1], 0) if len(parts) > 1 else 0)) * scale
+        else:
+            return None
+    return int(round(value))
+
+
+def qualifier_of(text: str | None) -> str:
+    if not text:
+        return "exact"
+    t = re.sub(r"\s+", " ", text.lower())
+    for name, rx in QUALIFIERS:
+        if re.fullmatch(rx, t):
+            return name
+    return "exact"
+
+
+def figures_in(sentences: list[Sentence], report: dt.date, body_start: int = 0) -> list[FoundFigure]:
+    """Every figure the report states, then one headline per metric."""
+    found: list[FoundFigure] = []
+    for s in sentences:
+        if is_historic(s.text, report):
+            continue
+        found += figures_in_sentence(s, report, in_body=s.start >= body_start)
+    return headline(dedupe(found))
+
+
+def is_historic(text: str, report: dt.date) -> bool:
+    """A figure about an earlier episode ("a five-day escalation in July that killed dozens")."""
+    if _HISTORIC.search(text):
+        return True
+    for m in _PAST_MONTH.finditer(text):
+        if MONTHS[m["m"].lower()] != report.month:
+            return True
+    return False
+
+
+def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> list[FoundFigure]:
+    text = s.text
+    as_of = as_of_date(text, report)
+    out: list[tuple[int, FoundFigure]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(at: int, span: tuple[int, int], fig: FoundFigure | None) -> None:
+        if fig is None or any(a < span[1] and span[0] < b for a, b in taken):
+            return
+        taken.append(span)
+        out.append((at, fig))
+
+    for m in TOLL.finditer(text):
+        metric = toll_metric(m["what"], text)
+        value = number(m["n"])
+        if metric is None or value is None or value == 0:
+            continue
+        qual = qualifier_of(m["q"])
+        if qual == "exact" and m["link"].lower() in ("passed", "topped", "exceeded", "surpassed"):
+            qual = "more_than"
+        scope, noun, loc_only = scope_of("", (m["mid"] or "") + " " + (m["rest"] or ""), text, m.start())
+        add(m.start(), m.span("n"), FoundFigure(metric, value, None, qual, noun, scope, as_of, s, loc_only, in_body))
+    for m in CLAIMED_LIVES.finditer(text):
+        value = number(m["n"])
+        if value:
+            words = leading_np(m["rest"])
+            scope, noun, loc_only = scope_of(words, m["rest"][len(words) + 1:], text, m.start())
+            add(m.start(), m.span("n"), FoundFigure("killed", value, None, qualifier_of(m["q"]), noun, scope, as_of,
+                                                    s, loc_only, in_body))
+    pos = 0
+    while (m := SUBJECT.search(text, pos)) is not None:
+        pos = m.start() + 1
+        fig = subject_figure(m, s, as_of, out, in_body)
+        if fig is not None:
+            add(m.start(), m.span("n"), fig)
+            pos = m.end()
+    for m in OBJECT.finditer(text):
+        add(m.start(), m.span("n"), object_figure(m, s, as_of, in_body))
+    out.sort(key=lambda pair: pair[0])
+    for m in INCLUDING.finditer(text):
+        earlier = [f for at, f in out if at < m.start()]
+        if not earlier:
+            continue
+        parent = earlier[-1]
+        add(m.start(), m.span("n"), part_figure(m, parent, s, as_of, in_body))
+        rest_at = m.start("n") + len(m["n"]) + len(leading_np(m["rest"])) + 1
+        if (more := ALSO.match(text, rest_at)) is not None:
+            add(more.start(), more.span("n"), part_figure(more, parent, s, as_of, in_body))
+    out.sort(key=lambda pair: pair[0])
+    return [f for _, f in out]
+
+
+def subject_figure(m: re.Match, s: Sentence, as_of: dt.date, before: list, in_body: bool) -> FoundFigure | None:
+    text = s.text
+    if preceded_by_date(text, m.start("n")):
+        return None
+    np = (m["np"] or "").strip()
+    np_words = np.lower().split()
+    if any(w in _BAD_NP or re.search(r"\d", w) for w in np_words):
+        return None
+    metric = next(name for name, _ in VERB_METRIC if m[f"v_{name}"])
+    value = number(m["n"])
+    if value is None or value == 0:
+        return None
+    high = number(m["n2"]) if m["n2"] else None
+    qual = qualifier_of(m["q"])
+    if high is not None:
+        if high <= value or not re.search(r"\bbetween\b|-|–|\bto\b", m.group(0), re.IGNORECASE):
+            return None
+        qual = "range"
+    rest = text[m.end():m.end() + 80]
+    head = leading_np(np)
+    tail = np[len(head):]
+    if not head and before:
+        # "seven civilians had been killed and about 20 wounded": the same people.
+        prev = before[-1][1]
+        if text[before[-1][0]:m.start()].count(",") <= 1 and re.search(r"\band\b", text[before[-1][0]:m.start()]):
+            return FoundFigure(metric, value, high, qual, prev.noun, prev.scope, as_of, s, prev.location_only, in_body)
+    scope, noun, loc_only = scope_of(head, tail + " " + rest, text, m.start())
+    return FoundFigure(metric, value, high, qual, noun, scope, as_of, s, loc_only, in_body)
+
+
+def object_figure(m: re.Match, s: Sentence, as_of: dt.date, in_body: bool) -> FoundFigure | None:
+    verb = m["verb"].lower()
+    rest = m["rest"] or ""
+    head = leading_np(rest)
+    after = rest[len(rest) - len(rest.lstrip()) + len(head):] if head else rest
+    if verb.startswith("kill"):
+        metric = "killed"
+    elif verb.startswith(("wound", "injur")):
+        metric = "injured"
+    elif verb.startswith(("displac", "evacuat", "uproot")):
+        metric = "displaced"
+    elif verb.startswith(("forc",)):
+        if not re.match(r"\s*(?:to\s+flee|from\s+their\s+homes|out\s+of\s+their\s+homes|to\s+leave|to\s+evacuate)", after):
+            return None
+        metric = "displaced"
+    else:  # left / leaving: "left 12 dead", "leaving 3,000 people homeless"
+        tail = re.match(r"\s*(dead|injured|wounded|homeless|displaced)\b", after)
+        if not tail:
+            return None
+        metric = {"dead": "killed", "injured": "injured", "wounded": "injured"}.get(tail.group(1).lower(), "displaced")
+    value = number(m["n"])
+    if value is None or value == 0 or preceded_by_date(s.text, m.start("n")):
+        return None
+    if any(w in _BAD_NP for w in head.lower().split()):
+        return None
+    scope, noun, loc_only = scope_of(head, after, s.text, m.start())
+    return FoundFigure(metric, value, None, qualifier_of(m["q"]), noun, scope, as_of, s, loc_only, in_body)
+
+
+def part_figure(m: re.Match, parent: FoundFigure, s: Sentence, as_of: dt.date, in_body: bool,
+                ) -> FoundFigure | None:
+    """A part of a total named just before it: always a subgroup, never the headline."""
+    value = number(m["n"])
+    head = leading_np(m["rest"])
+    if not value or not head or any(w in _BAD_NP for w in head.lower().split()):
+        return None
+    scope, noun, _ = scope_of(head, m["rest"][len(head) + 1:], s.text, m.start())
+    if not scope:
+        scope = head.lower()
+    return FoundFigure(parent.metric, value, None, qualifier_of(m["q"]), noun, scope, as_of, s, False, in_body)
+
+
+def leading_np(text: str) -> str:
+    """The noun phrase at the start of text: words up to a preposition or a verb-like word."""
+    words = []
+    for w in text.split():
+        bare = w.strip(",;:").lower()
+        if bare in _NP_STOP and not (bare == "of" and not words):
+            break
+        if bare in ("have", "has", "had", "were", "was", "are", "is", "been", "being", "dead", "injured",
+                    "wounded", "homeless", "displaced", "killed"):
+            break
+        words.append(w.strip(",;:"))
+        if w.endswith((",", ";", ":")) or len(words) >= 5:
+            break
+    return " ".join(words)
+
+
+def scope_of(np: str, after: str, sentence: str, at: int) -> tuple[str, str, bool]:
+    """(scope, noun, location_only) for a figure whose noun phrase is np and whose clause goes on with after."""
+    words = np.split()
+    possessive = False
+    if len(words) >= 3 and words[0].lower() == "of" and words[1].lower() in ("its", "their", "the"):
+        possessive = words[1].lower() in ("its", "their")
+        words = words[2:]
+    nat = next((NATIONALITIES[w.lower().rstrip("’'s")] for w in words if w.lower().rstrip("’'s") in
+                ("thai", "cambodian", "khmer", "thailand", "cambodia")), None)
+    nouns = [w for w in words if w.lower().rstrip("’'s") not in ("thai", "cambodian", "khmer", "thailand", "cambodia")]
+    head = " ".join(nouns).lower()
+    last = nouns[-1].lower() if nouns else ""
+    noun = " ".join(words) if words else "people"
+    loc = LOCATION.search(after[:80])
+    location = loc.group("loc") if loc else ""
+    role = last in ROLE_NOUNS or head in ROLE_NOUNS
+    if (role or possessive) and nat is None:
+        nat = attribution(sentence, at)
+    if role and last not in ("civilians", "civilian"):
+        scope = f"{nat} {head}" if nat else head
+        return (f"{scope} {location}".strip() if location and "side" not in location else scope), noun, False
+    if nat is not None and (role or possessive or words):
+        return f"{nat} {head or 'people'}", noun, False
+    if location:
+        return location, noun, True
+    return "", noun, False
+
+
+def attribution(sentence: str, at: int) -> str | None:
+    """The side whose count this is: 'Thailand said three of its soldiers ...' -> 'Thai'."""
+    best = None
+    for m in _ATTRIBUTION.finditer(sentence):
+        if m.start() > at and not m["nat2"]:
+            break
+        best = NATIONALITIES[(m["nat"] or m["nat2"]).lower()]
+    return best
+
+
+def toll_metric(what: str, sentence: str) -> str | None:
+    w = what.lower()
+    if "injur" in w or "wound" in w:
+        return "injured"
+    if "displac" in w or "evacu" in w:
+        return "displaced"
+    if w == "toll" and not re.search(r"\b(?:death|dead|killed|died|deadly|fatal)", sentence, re.IGNORECASE):
+        return None
+    return "killed"
+
+
+def preceded_by_date(text: str, at: int) -> bool:
+    """'December 7, 20 people ...' or 'on the 7' — a number that is part of a date."""
+    before = text[max(0, at - 14):at].lower()
+    return bool(re.search(r"(?:" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s*$", before))
+
+
+def as_of_date(sentence: str, report: dt.date) -> dt.date:
+    m = _ASOF.search(sentence)
+    if m:
+        when = resolve_day(m["when"], report)
+        if when is not None and when <= report and (report - when).days < 60:
+            return when
+    return report
+
+
+def dedupe(found: list[FoundFigure]) -> list[FoundFigure]:
+    """One figure per (metric, scope, value, qualifier) in a report; the body's wording wins over the headline's."""
+    seen: dict[tuple, FoundFigure] = {}
+    for f in sorted(found, key=lambda f: not f.in_body):
+        key = (f.metric, f.scope.lower(), f.value, f.value_high, f.qualifier)
+        seen.setdefault(key, f)
+    return sorted(seen.values(), key=lambda f: (f.sentence.start, f.metric))
+
+
+def headline(found: list[FoundFigure]) -> list[FoundFigure]:
+    """Per metric, one overall count: the largest unscoped figure (a total is never below its parts).
+    Without one, the largest figure scoped only by place ("from six provinces") is the overall count."""
+    out = []
+    for metric in ("killed", "injured", "displaced"):
+        group = [f for f in found if f.metric == metric]
+        overall = [f for f in group if not f.scope]
+        if not overall:
+            placed = [f for f in group if f.location_only]
+            if placed:
+                best = max(placed, key=lambda f: f.value_high or f.value)
+                best.noun = f"{best.noun} {best.scope}".strip()
+                best.scope, best.location_only = "", False
+                overall = [best]
+        top = max(overall, key=lambda f: (f.value_high or f.value, f.in_body)) if overall else None
+        # Smaller unscoped numbers in the same report are partial counts (one day, one incident): left out.
+        out += [f for f in group if f.scope or f is top]
+    return sorted(out, key=lambda f: f.sentence.start)

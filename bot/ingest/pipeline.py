@@ -1,0 +1,133 @@
+"""One report in: fetch it, date it, store it as a Source and queue its candidates, all in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.core.models import Source
+from bot.core.store import Store, sources
+from bot.ingest import IngestError
+from bot.ingest.dateline import find_dateline, parse_date
+from bot.ingest.extract import Candidate, extract
+from bot.ingest.fetch import Fetched, fetch
+from bot.ingest.review import apply, check, ensure_table, load_known, queue
+from bot.ingest.text import slug
+
+log = logging.getLogger("briefbot.ingest")
+
+
+@dataclass
+class Ingested:
+    source_id: str
+    title: str
+    published: dt.date
+    duplicate: bool = False
+    queued: list[tuple[int, Candidate]] = field(default_factory=list)
+
+    @property
+    def applied(self) -> list[tuple[int, Candidate]]:
+        return [(i, c) for i, c in self.queued if c.status == "approved"]
+
+
+def ingest(store: Store, target: str, *, title: str | None = None, publisher: str | None = None,
+           published: str | dt.date | None = None, max_bytes: int = 2 * 1024 * 1024, timeout: float = 15.0,
+           auto_approve: bool = False, today: dt.date | None = None) -> Ingested:
+    """Ingest PATH, URL or '-'. IngestError for unusable input; the store is then untouched."""
+    fetched = fetch(target, max_bytes, timeout)
+    return ingest_text(store, fetched, title=title, publisher=publisher, published=published,
+                       auto_approve=auto_approve, today=today)
+
+
+def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, publisher: str | None = None,
+                published: str | dt.date | None = None, auto_approve: bool = False,
+                today: dt.date | None = None) -> Ingested:
+    text = fetched.text
+    if not text.strip():
+        raise IngestError(f"{fetched.origin}: empty, there is no text to ingest")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    report_title = (title or fetched.title or guess_title(text)).strip()[:300] or "Untitled report"
+    date = report_date(fetched, published, today or dt.date.today())
+    ensure_table(store)
+    existing = store.source_by_hash(sha)
+    if existing is not None:
+        log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin})
+        return Ingested(existing, report_title, date, duplicate=True)
+    try:
+        result = store_report(store, fetched, text, sha, report_title, date, publisher, auto_approve)
+    except IntegrityError:
+        # Another process stored the same text a moment ago.
+        return Ingested(store.source_by_hash(sha) or "", report_title, date, duplicate=True)
+    log.info("ingest: stored report", extra={"source_id": result.source_id, "candidates": len(result.queued),
+                                             "applied": len(result.applied), "origin": fetched.origin})
+    return result
+
+
+def store_report(store: Store, fetched: Fetched, text: str, sha: str, report_title: str, date: dt.date,
+                 publisher: str | None, auto_approve: bool) -> Ingested:
+    with store.begin() as conn:
+        source_id = unique_source_id(conn, f"src-{date.isoformat()}-{slug(report_title, 40)}")
+        source = Source(id=source_id, title=report_title, publisher=(publisher or fetched.publisher or "").strip(),
+                        url=fetched.url, published_at=date, retrieved_at=dt.datetime.now(dt.UTC), text=text,
+                        sha256=sha)
+        known = load_known(conn)
+        result = Ingested(source_id, report_title, date)
+        store.add_source(source, conn)
+        for c in extract(source, known):
+            problem = check(c, known)
+            if problem == "duplicate":
+                continue
+            if problem:
+                c.status, c.reason = "conflict", problem.removeprefix("conflict: ")
+            elif auto_approve and c.kind == "figure":
+                apply(store, conn, c, known)
+                c.status = "approved"
+            result.queued.append((queue(conn, source_id, c), c))
+        store.bump_revision(conn)
+    return result
+
+
+def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date) -> dt.date:
+    """--published, else the dateline, else the page's metadata date; a report with none is refused."""
+    if isinstance(published, dt.date):
+        return published
+    if published:
+        date = parse_date(published, today.year)
+        if date is None:
+            raise IngestError(f"--published {published!r}: not a date (use YYYY-MM-DD)")
+        return date
+    line = find_dateline(fetched.text, today.year)
+    if line is not None:
+        return line.date
+    if fetched.published:
+        date = parse_date(fetched.published)
+        if date is not None:
+            return date
+    raise IngestError(f"{fetched.origin}: no date found in a dateline; give it with --published YYYY-MM-DD")
+
+
+def guess_title(text: str) -> str:
+    """The headline: the longest short line before the dateline paragraph (section labels are shorter)."""
+    line = find_dateline(text)
+    head = text[: line.start] if line else text[:1000]
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip() and len(ln.strip()) <= 200]
+    if not lines:
+        first = text.strip().splitlines()[0]
+        return re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0][:120]
+    return max(lines, key=len) if line else lines[0]
+
+
+def unique_source_id(conn, base: str) -> str:  # noqa: ANN001 - a SQLAlchemy connection
+    taken = {r.id for r in conn.execute(select(sources.c.id).where(sources.c.id.like(f"{base}%")))}
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

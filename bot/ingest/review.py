@@ -1,0 +1,244 @@
+"""The review queue: candidate facts wait here until a person approves or rejects them.
+
+Approving applies a candidate in one transaction (figures append-only, facts added or, for an announced
+meeting now held, replaced) and bumps the briefing revision so every replica reloads. A candidate that
+contradicts an approved fact is a 'conflict': it is never applied unless a reviewer forces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text, insert, select, update
+from sqlalchemy.engine import Connection
+
+from bot.core.models import Actor, Event, Figure, Upcoming
+from bot.core.store import Store, facts, figures, metadata
+from bot.ingest.events import identity_words, same_event
+from bot.ingest.extract import Candidate, Known
+from bot.ingest.people import is_unique_office
+
+candidates = Table(
+    "candidates", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(128), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),  # pending | approved | rejected | conflict
+    Column("reason", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+MODELS = {"figure": Figure, "actor": Actor, "event": Event, "upcoming": Upcoming}
+
+
+@dataclass
+class QueuedCandidate:
+    id: int
+    source_id: str
+    kind: str
+    status: str
+    reason: str
+    summary: str
+    quote: str
+    replaces: str | None
+    fact: object
+
+
+def ensure_table(store: Store) -> None:
+    """The queue table exists even where the store was migrated before this module was imported."""
+    metadata.create_all(store.engine, tables=[candidates])
+
+
+# -- what the briefing holds ------------------------------------------------------------------------
+
+def load_known(conn: Connection) -> Known:
+    """Actors, events, upcoming items and figures, without the source texts (cheap with many sources)."""
+    known = Known()
+    for r in conn.execute(select(facts.c.kind, facts.c.data).where(facts.c.kind.in_(["actor", "event", "upcoming"]))
+                          .order_by(facts.c.created_at, facts.c.id)):
+        model = MODELS[r.kind]
+        getattr(known, {"actor": "actors", "event": "events", "upcoming": "upcoming"}[r.kind]).append(
+            model.model_validate_json(r.data))
+    known.figures = [Figure.model_validate_json(r.data)
+                     for r in conn.execute(select(figures.c.data).order_by(figures.c.row_id))]
+    return known
+
+
+# -- conflicts --------------------------------------------------------------------------------------
+
+def check(c: Candidate, known: Known) -> str | None:
+    """'conflict: <reason>', 'duplicate' or None (fine to queue)."""
+    fact = c.fact
+    if isinstance(fact, Actor):
+        return actor_conflict(fact, known)
+    if isinstance(fact, Upcoming) and c.replaces:
+        old = next((u for u in known.upcoming if u.id == c.replaces), None)
+        if old is None:
+            return None
+        if old.status == "held" and old.when and old.when.date and fact.when and fact.when.date:
+            if old.when.date == fact.when.date:
+                return "duplicate"
+            return (f"conflict: the briefing has “{old.summary}” held on {label(old.when.date)}, this report says "
+                    f"{label(fact.when.date)}")
+        return None
+    if isinstance(fact, Event | Upcoming):
+        return date_conflict(c, known)
+    return None
+
+
+def actor_conflict(actor: Actor, known: Known) -> str | None:
+    if not actor.role or actor.role.lower().startswith("former") or not is_unique_office(actor.role):
+        return None
+    for a in known.actors:
+        if a.role and a.role.lower() == actor.role.lower() and a.name.lower() != actor.name.lower():
+            return f"conflict: the briefing names {a.name} as {a.role}; this report names {actor.name}"
+    return None
+
+
+def date_conflict(c: Candidate, known: Known) -> str | None:
+    fact = c.fact
+    kind = fact.kind if isinstance(fact, Event) else "meeting"
+    when = fact.when
+    if when is None or when.date is None:
+        return None
+    text = f"{fact.summary} {fact.statement}"
+    others: list[tuple[str, str, str, dt.date | None, str]] = []
+    for e in known.events:
+        others.append((e.id, e.kind, f"{e.summary} {e.statement}", e.when.date if e.when.precision == "day" else None,
+                       e.summary))
+    for u in known.upcoming:
+        # A held item has its own event (compared above); an announced one is not yet dated for sure.
+        if u.status != "held" and u.when is not None and u.when.precision == "day":
+            others.append((u.id, "meeting", f"{u.summary} {u.statement}", u.when.date, u.summary))
+    for other_id, other_kind, other_text, other_date, summary in others:
+        if other_date is None or not same_event(kind, text, other_kind, other_text):
+            continue
+        if other_date == when.date:
+            return "duplicate"
+        shared = identity_words(text) & identity_words(other_text)
+        if len(shared) >= 3:
+            return (f"conflict: the briefing dates “{summary[:80]}” ({other_id}) {label(other_date)}, this report "
+                    f"says {label(when.date)}")
+    return None
+
+
+def label(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+# -- the queue --------------------------------------------------------------------------------------
+
+def queue(conn: Connection, source_id: str, c: Candidate) -> int:
+    payload = {"fact": c.fact.model_dump(mode="json"), "summary": c.summary, "replaces": c.replaces}
+    result = conn.execute(insert(candidates).values(
+        source_id=source_id, kind=c.kind, payload=json.dumps(payload, ensure_ascii=False), status=c.status,
+        reason=c.reason, created_at=dt.datetime.now(dt.UTC)))
+    return int(result.inserted_primary_key[0])
+
+
+def row_to_queued(r) -> QueuedCandidate:  # noqa: ANN001 - a SQLAlchemy row
+    payload = json.loads(r.payload)
+    fact = MODELS[r.kind].model_validate(payload["fact"])
+    return QueuedCandidate(id=r.id, source_id=r.source_id, kind=r.kind, status=r.status, reason=r.reason or "",
+                           summary=payload.get("summary", ""), quote=fact.evidence[-1].quote,
+                           replaces=payload.get("replaces"), fact=fact)
+
+
+def listing(store: Store, statuses: tuple[str, ...] = ("pending", "conflict")) -> list[QueuedCandidate]:
+    ensure_table(store)
+    with store.begin() as conn:
+        rows = conn.execute(select(candidates).where(candidates.c.status.in_(statuses)).order_by(candidates.c.id))
+        return [row_to_queued(r) for r in rows]
+
+
+@dataclass
+class Outcome:
+    applied: list[int]
+    conflicts: list[tuple[int, str]]
+    skipped: list[tuple[int, str]]  # unknown ids, already decided, duplicates
+
+
+def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome:
+    """Apply candidates (all pending ones when ids is None) in one transaction."""
+    ensure_table(store)
+    out = Outcome([], [], [])
+    with store.begin() as conn:
+        query = select(candidates).order_by(candidates.c.id)
+        if ids is None:
+            query = query.where(candidates.c.status == "pending")
+        else:
+            query = query.where(candidates.c.id.in_(ids))
+        rows = list(conn.execute(query))
+        found = {r.id for r in rows}
+        out.skipped += [(i, "no such candidate") for i in ids or [] if i not in found]
+        known = load_known(conn)
+        for r in rows:
+            if r.status not in ("pending", "conflict"):
+                out.skipped.append((r.id, f"already {r.status}"))
+                continue
+            if r.status == "conflict" and not force:
+                out.conflicts.append((r.id, r.reason))
+                continue
+            q = row_to_queued(r)
+            c = Candidate(q.kind, q.fact, q.summary, replaces=q.replaces)  # type: ignore[arg-type]
+            problem = check(c, known)
+            if problem == "duplicate" or (problem is None and fact_exists(conn, q)):
+                set_status(conn, r.id, "rejected", "already in the briefing")
+                out.skipped.append((r.id, "already in the briefing"))
+                continue
+            if problem and not force:
+                set_status(conn, r.id, "conflict", problem.removeprefix("conflict: "))
+                out.conflicts.append((r.id, problem.removeprefix("conflict: ")))
+                continue
+            apply(store, conn, c, known)
+            set_status(conn, r.id, "approved", "")
+            out.applied.append(r.id)
+        if out.applied:
+            store.bump_revision(conn)
+    return out
+
+
+def reject(store: Store, ids: list[int]) -> Outcome:
+    ensure_table(store)
+    out = Outcome([], [], [])
+    with store.begin() as conn:
+        rows = {r.id: r for r in conn.execute(select(candidates).where(candidates.c.id.in_(ids)))}
+        for i in ids:
+            r = rows.get(i)
+            if r is None:
+                out.skipped.append((i, "no such candidate"))
+            elif r.status not in ("pending", "conflict"):
+                out.skipped.append((i, f"already {r.status}"))
+            else:
+                set_status(conn, i, "rejected", r.reason or "")
+                out.applied.append(i)
+    return out
+
+
+def set_status(conn: Connection, cid: int, status: str, reason: str) -> None:
+    conn.execute(update(candidates).where(candidates.c.id == cid).values(status=status, reason=reason))
+
+
+def fact_exists(conn: Connection, q: QueuedCandidate) -> bool:
+    if q.kind == "figure":
+        return conn.execute(select(figures.c.id).where(figures.c.id == q.fact.id)).first() is not None  # type: ignore[attr-defined]
+    if q.replaces:
+        return False
+    return conn.execute(select(facts.c.id).where(facts.c.id == q.fact.id)).first() is not None  # type: ignore[attr-defined]
+
+
+def apply(store: Store, conn: Connection, c: Candidate, known: Known) -> None:
+    """Write one candidate into the briefing (inside the caller's transaction) and into `known`."""
+    fact = c.fact
+    if isinstance(fact, Figure):
+        store.add_figure(fact, conn)
+        known.figures.append(fact)
+    elif c.replaces:
+        store.replace_fact(c.kind, fact, conn)
+        known.upcoming = [fact if u.id == c.replaces else u for u in known.upcoming]  # type: ignore[misc]
+    else:
+        store.add_fact(c.kind, fact, conn)
+        getattr(known, {"actor": "actors", "event": "events", "upcoming": "upcoming"}[c.kind]).append(fact)
