@@ -130,12 +130,12 @@ def check(out: Output, given: dict[str, Given], system_prompt: str = "",
         raise CheckFailed("cites_instruction_text", ", ".join(suspect)[:200])
     if not out.answer:
         raise CheckFailed("empty_answer")
+    if system_prompt and echoes(out.answer, system_prompt):
+        raise CheckFailed("prompt_leak")
     if len(out.answer) > max_chars:
         raise CheckFailed("too_long", f"{len(out.answer)} chars")
     if LINK_RE.search(out.answer):
         raise CheckFailed("link_or_mention")
-    if system_prompt and echoes(out.answer, system_prompt):
-        raise CheckFailed("prompt_leak")
     check_numbers(out.answer, [given[c] for c in out.cited_ids])
     check_disputes(out.answer, list(given.values()))
 
