@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.commands import Core
 
-COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli", "bot.ingest.cli"]
+COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli", "bot.ingest.cli", "bot.schedule.cli"]
 
 
 class CliError(Exception):

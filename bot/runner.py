@@ -49,6 +49,13 @@ def build_services(settings: Settings, core: Core) -> list[Service]:
         from bot.adapters.discord.service import DiscordService
 
         services.append(DiscordService(settings, core))
+    if settings.scheduler_enabled and services:
+        from bot.schedule.service import SchedulerService, build_posters
+
+        # Morning briefings post only where a platform is configured; posters reuse its clients.
+        posters = build_posters(settings, services)
+        if posters:
+            services.append(SchedulerService(settings, core, posters))
     return services
 
 
