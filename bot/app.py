@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from bot.config import Settings
@@ -14,8 +15,15 @@ from bot.core.store import Store
 log = logging.getLogger("briefbot.app")
 
 
+# Feature modules that add their own tables to the store's metadata; imported before the schema is
+# created so that every table exists from the first start, whichever feature runs first.
+TABLE_MODULES = ("bot.schedule.subscriptions", "bot.schedule.ledger", "bot.ingest.review")
+
+
 def open_store(settings: Settings) -> Store:
     """Open the configured database, create or extend its schema, and seed the first briefing once."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
     store = Store(settings.store_url())
     store.migrate()
     digest = shipped_digest()
