@@ -86,7 +86,7 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
                                                asker.channel_id, opts, f"{asker.platform}:{asker.user_id}")
         changed()
         log.info("subscription saved", extra={"subscription": sub.id, "channel": sub.where(),
-                                              "by": asker.user_id, "created": created})
+                                              "by": asker.user_id, "new": created})
         verb = "Subscribed" if created else "Subscription changed"
         return _note(verb, f"This channel gets the morning briefing at {sub.schedule_text()} "
                            f"(subscription {sub.id}). /unsubscribe stops it.")

@@ -65,12 +65,12 @@ def parse_entry(item: Any) -> Entry:
 
 
 def apply_entries(store: Store, entries: list[Entry], errors: list[str]) -> dict[str, int]:
-    """Make the table match the file; returns counts (created, updated, removed, errors)."""
-    counts = {"created": 0, "updated": 0, "removed": 0, "errors": len(errors)}
+    """Make the table match the file; returns counts (added, changed, removed, errors)."""
+    counts = {"added": 0, "changed": 0, "removed": 0, "errors": len(errors)}
     declared = set()
     for e in entries:
         _sub, created = subs.upsert(store, e.platform, e.workspace, e.channel, e.options, CREATED_BY)
-        counts["created" if created else "updated"] += 1
+        counts["added" if created else "changed"] += 1
         declared.add((e.platform, e.workspace, e.channel))
     if errors:
         for error in errors:
