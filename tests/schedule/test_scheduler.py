@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from apscheduler.events import EVENT_JOB_SUBMITTED
 
 from bot.core.reply import Asker
 from bot.core.store import Store
@@ -148,12 +149,11 @@ async def test_job_run_on_demand_posts_once(store: Store, slack: FakeSlackAPI, p
     sched = _scheduler(store, poster)
     await sched.start(catch_up=False)
     for _ in range(2):
-        now = dt.datetime.now(UTC)
-        sched.job(sub.id).modify(next_run_time=now)
+        submitted = asyncio.Event()
+        sched.scheduler.add_listener(lambda _e, ev=submitted: ev.set(), EVENT_JOB_SUBMITTED)
+        sched.job(sub.id).modify(next_run_time=dt.datetime.now(UTC))
         sched.scheduler.wakeup()
-        # Once run, the job's next time moves back to a real 08:00.
-        while sched.job(sub.id).next_run_time <= now + dt.timedelta(seconds=1):
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(submitted.wait(), 10)
         await sched.drain()
     await sched.stop()
     assert len(slack.messages("C0MORNING")) == 1
