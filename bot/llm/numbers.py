@@ -36,7 +36,7 @@ QUALIFIERS = {
     "fewer than": "less_than", "less than": "less_than", "under": "less_than", "below": "less_than",
 }
 _QUALIFIER_RE = re.compile(r"(?:^|\W)(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len,
-                                                            reverse=True)) + r")\W*$")
+                                                            reverse=True)) + r")(?:\s+an?)?\W*$")
 _DIGITS_RE = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(million|billion|thousand|bn|m|k)\b|(?:st|nd|rd|th)\b)?(%?)", re.I)
