@@ -77,9 +77,9 @@ class Given:
     claim: str = ""  # the claimed proposition, for claims
     topic: str = ""
     keywords: list[str] = field(default_factory=list)  # a claim's search phrases ("opened fire")
-    # Our own rendered text (the briefing under a narrative) is trusted but says too much to tell
-    # which words are settled.
-    settles: bool = True
+    # Our own rendered text (the briefing under a narrative) is citable, but it mixes settled and
+    # disputed items too much to say which words are which: it takes no part in the dispute check.
+    in_dispute_check: bool = True
 
     def suspect(self) -> bool:
         return SUSPECT_RE.search(self.text) is not None
@@ -186,8 +186,9 @@ def dispute_terms(g: Given) -> tuple[set[str], int, list[str]]:
 
 def check_disputes(answer: str, given: list[Given]) -> None:
     settled: set[str] = set()
+    given = [g for g in given if g.in_dispute_check]
     for g in given:
-        if g.settles and not g.disputed():
+        if not g.disputed():
             settled |= content_stems(g.text)
     items = []
     for g in given:

@@ -7,6 +7,7 @@ configured or anything fails (the plain briefing then goes out alone). It never 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
@@ -37,7 +38,9 @@ async def narrative(briefing_reply_text: str, passages: list[Any], settings: Set
     prompt = load_prompt("narrative")
     # The rendered briefing is our own text: citable (its figures carry their qualifiers), but too
     # broad to say which words are undisputed.
-    given = [Given(id="briefing", kind="briefing", text=briefing_reply_text, settles=False),
+    # Footnote markers ("[3]") are not figures.
+    text_only = re.sub(r"\[\d+\]", "", briefing_reply_text)
+    given = [Given(id="briefing", kind="briefing", text=text_only, in_dispute_check=False),
              *given_of(passages, briefing)]
     usage: dict[str, int] = {}
     reason, detail, text = None, "", None

@@ -1,0 +1,52 @@
+"""The daily briefing's model-written paragraph: shown only when it passes the checks, else None."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import load_settings
+from bot.core.briefing_file import load_shipped_briefing
+from bot.core.commands import briefing as briefing_reply
+from bot.core.engine import OfflineEngine
+from bot.llm.narrative import narrative
+from tests.fakes.openai_server import error, passages_of, reply
+from tests.llm.fake_models import answer
+
+B = load_shipped_briefing()
+TEXT = briefing_reply(B).to_text()
+PASSAGES = OfflineEngine(B).retrieve("latest situation ceasefire casualties", k=8)
+
+
+def cite_briefing(text: str):  # noqa: ANN201 - a fake model
+    return answer(text, lambda p: p["id"] == "briefing")
+
+
+async def test_a_grounded_paragraph_is_returned(llm_settings, fake, caplog):
+    caplog.set_level(logging.INFO, logger="briefbot.llm")
+    text = ("At least 11 people have been killed and nearly 60 injured. Trump says a ceasefire was agreed, "
+            "which Cambodia has not confirmed.")
+    fake.push(cite_briefing(text))
+    got = await narrative(TEXT, PASSAGES, settings=llm_settings, briefing=B)
+    assert got == text
+    ids = [p["id"] for p in passages_of(fake.requests[0])]
+    assert ids[0] == "briefing" and len(ids) == len(PASSAGES) + 1
+    assert "narrative.v1" in [getattr(r, "prompt_version", "") for r in caplog.records]
+
+
+async def test_a_paragraph_failing_a_check_is_dropped(llm_settings, fake, caplog):
+    caplog.set_level(logging.INFO, logger="briefbot.llm")
+    fake.push(cite_briefing("Around 11 people have been killed."),
+              cite_briefing("A ceasefire was agreed and the fighting is over."),
+              reply({"answer": "x" * 700, "cited_ids": ["briefing"], "found": True}),
+              cite_briefing("Fighting continues [3]; 17 people were hurt."))
+    for _ in range(4):
+        assert await narrative(TEXT, PASSAGES, settings=llm_settings, briefing=B) is None
+    reasons = [r.fallback_reason for r in caplog.records if r.getMessage() == "llm narrative dropped"]
+    assert reasons == ["qualifier_changed", "disputed_as_settled", "too_long", "uncited_number"]
+
+
+async def test_api_errors_and_not_configured_give_none(llm_settings, fake, sqlite_url):
+    fake.push(error(400))
+    assert await narrative(TEXT, PASSAGES, settings=llm_settings, briefing=B) is None
+    assert await narrative(TEXT, PASSAGES, settings=load_settings(database_url=sqlite_url)) is None
+    assert len(fake.requests) == 1
