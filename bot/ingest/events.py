@@ -30,6 +30,8 @@ KINDS = [
 FUTURE = re.compile(r"\b(?:will|would|shall|agreed\s+to|plans?\s+to|planned|scheduled|is\s+due|are\s+due|to\s+be\s+held"
                     r"|expected\s+to|set\s+to|next|tomorrow|upcoming)\b", re.IGNORECASE)
 PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
+# "a General Border Committee meeting", "Special ASEAN Foreign Ministers' Meeting": the name a meeting goes by.
+MEETING_NAME = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){1,6})((?i:meeting|talks|summit|session|conference))\b")
 _DATELINE_PREFIX = re.compile(r"^[^()\n]{2,60}\([^)]{6,40}\)\s*[-–—]\s*")
 _GENERIC = {"said", "says", "thai", "thailand", "cambodia", "cambodian", "both", "sides", "countries", "border",
             "officials", "week", "day", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
@@ -103,9 +105,23 @@ def identity_words(text: str) -> set[str]:
     return {w for w in content_words(text) if w not in _GENERIC and not w.isdigit()}
 
 
+def name_words(text: str) -> set[str]:
+    """Words of the first named meeting in text ("general", "border", "committee"), or an empty set."""
+    text = re.sub(r"Association\s+of\s+Southeast\s+Asian\s+Nations", "ASEAN", text)
+    m = MEETING_NAME.search(text)
+    if m is None:
+        return set()
+    words = {w.lower().removesuffix("'s").removesuffix("’s").rstrip("'’") for w in m.group(1).split()}
+    return words - {"the", "a", "an", "special", "after", "before", "opening", "during"}
+
+
 def same_event(kind_a: str, text_a: str, kind_b: str, text_b: str) -> bool:
+    """Same kind, and the same named meeting, or (unnamed) enough distinctive words in common."""
     if kind_a != kind_b:
         return False
+    name_a, name_b = name_words(text_a), name_words(text_b)
+    if name_a and name_b:
+        return len(name_a & name_b) >= max(1, min(len(name_a), len(name_b)) - 1)
     a, b = identity_words(text_a), identity_words(text_b)
     shared = a & b
     return len(shared) >= 3 or (len(shared) >= 2 and len(shared) >= 0.6 * min(len(a), len(b)))

@@ -23,7 +23,7 @@ from bot.core.models import (
     Upcoming,
 )
 from bot.ingest.dateline import find_dateline
-from bot.ingest.events import FoundEvent, events_in
+from bot.ingest.events import MEETING_NAME, FoundEvent, events_in
 from bot.ingest.figures import FoundFigure, figures_in
 from bot.ingest.meetings import HeldMeeting, held_meetings
 from bot.ingest.people import Person, people_in
@@ -149,7 +149,9 @@ def event_candidate(e: FoundEvent, source: Source, short: str) -> Candidate | No
     words = sorted(content_words(e.summary))[:20]
     fact_id = f"{'up' if e.future else 'ev'}-{e.date.isoformat()}-{slug(e.summary, 28)}-{short}"
     if e.future:
-        fact: Fact = Upcoming(id=fact_id, summary=e.summary, statement=e.summary, when=when, status="scheduled",
+        named = MEETING_NAME.search(e.summary)
+        summary = f"{named.group(1).strip()} {named.group(2)} ({day_label(e.date)})" if named else e.summary
+        fact: Fact = Upcoming(id=fact_id, summary=summary, statement=e.summary, when=when, status="scheduled",
                               keywords=[e.kind, *words], evidence=ev)
         return Candidate("upcoming", fact, f"upcoming {e.kind}, {day_label(e.date)}: {e.summary}")
     fact = Event(id=fact_id, kind=e.kind, summary=e.summary, statement=e.summary, when=when, place=e.place,

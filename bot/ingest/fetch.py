@@ -15,6 +15,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<!--|<meta|<article|<div|<p[\s>])",
                          re.IGNORECASE)
 _CHARSET = re.compile(r"charset=([\w-]+)", re.IGNORECASE)
+MIN_ARTICLE_WORDS = 15
 USER_AGENT = "briefbot-ingest/0.1 (+https://github.com/; a briefing bot reading one report)"
 
 
@@ -118,7 +119,8 @@ def from_html(page: str, origin: str) -> Fetched:
 
     text = trafilatura.extract(page, include_comments=False, include_tables=False, favor_precision=True,
                                deduplicate=True)
-    if not text or not text.strip():
+    if not text or len(text.split()) < MIN_ARTICLE_WORDS:
+        # Menus and link lists are not a report.
         raise IngestError(f"{origin}: HTML page with no article text found")
     meta = trafilatura.extract_metadata(page)
     return Fetched(text=text.strip() + "\n", origin=origin, html=True,

@@ -37,7 +37,8 @@ VERB_METRIC = [
     ("displaced", r"displaced|evacuated|fled(?:\s+their\s+homes)?|uprooted|evacuees|homeless|relocated"
                   r"|forced\s+(?:to\s+flee|from\s+their\s+homes|out\s+of\s+their\s+homes|to\s+leave\s+their\s+homes"
                   r"|to\s+evacuate)|(?:sought|taken|taking|seeking)\s+refuge|sheltering|in\s+(?:evacuation\s+)?shelters"
-                  r"|internally\s+displaced"),
+                  r"|internally\s+displaced|moved\s+to\s+(?:evacuation\s+)?(?:shelters|safety|safer\s+areas"
+                  r"|evacuation\s+cent(?:re|er)s)"),
 ]
 _VERBS = "|".join(f"(?P<v_{m}>{rx})" for m, rx in VERB_METRIC)
 _NP_WORD = r"(?:of\s+(?:its|their|the)\s+)?[A-Za-z'’-]+"
@@ -57,7 +58,7 @@ TOLL = re.compile(
     rf"\b(?P<what>(?:death|casualty|civilian\s+death|fatality)\s+toll|toll|number\s+of\s+(?:the\s+)?(?:people\s+)?"
     rf"(?:dead|killed|deaths|fatalities|injured|wounded|injuries|displaced|evacuated|evacuees)"
     rf"(?:\s+people)?|(?:displacement|evacuee|evacuation)\s+(?:figure|count|total|toll))\b"
-    rf"(?P<mid>[^.;:!?]{{0,70}}?)\s(?P<link>to|at|of|reached|reaching|hit|hitting|passed|topped|exceeded|surpassed"
+    rf"(?P<mid>[^.;:!?]{{0,120}}?)\s(?P<link>to|at|of|reached|reaching|hit|hitting|passed|topped|exceeded|surpassed"
     rf"|stands\s+at|stood\s+at|is|was|now)\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b(?=(?P<rest>[^.;:!?]{{0,60}}))",
     re.IGNORECASE)
 CLAIMED_LIVES = re.compile(rf"\bclaim(?:ed|ing|s)\s+(?:the\s+)?lives\s+of\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b"
@@ -84,11 +85,14 @@ _BAD_NP = {"that", "which", "when", "after", "before", "days", "weeks", "hours",
 LOCATION = re.compile(
     r"\b(?P<loc>(?:across|in|from|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:border\s+)?(?:provinces?|districts?)"
     r"|on\s+the\s+(?:Thai|Cambodian)\s+side(?:\s+of\s+the\s+border)?"
-    r"|in\s+(?:Thailand|Cambodia)"
+    r"|in\s+(?:Thailand|Cambodia)(?![-–\w])"
     r"|in\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:province|district)"
     r"|in\s+(?:Preah\s+Vihear|Oddar\s+Meanchey|Banteay\s+Meanchey|Pursat|Koh\s+Kong|Battambang|Pailin"
     r"|Sisaket|Si\s+Sa\s+Ket|Surin|Buriram|Ubon\s+Ratchathani|Sa\s+Kaeo|Chanthaburi|Trat))\b")
-_PAST_MONTH = re.compile(r"\b(?:in|during)\s+(?:early\s+|mid-?|late\s+)?(?P<m>" + "|".join(m.title() for m in MONTHS)
+# "residents of Surin", "people in Oddar Meanchey": a named place right after the noun.
+_PLACE_AFTER = re.compile(r"\s*(?P<prep>of|in|from)\s+(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+                          r"(?:\s+(?:province|district))?)")
+_PAST_MONTH = re.compile(r"\b(?i:in|during)\s+(?:early\s+|mid-?|late\s+)?(?P<m>" + "|".join(m.title() for m in MONTHS)
                          + r")\b(?!\s+\d)")
 _HISTORIC = re.compile(r"\b(?:last\s+year|earlier\s+this\s+year|previous\s+(?:round|clashes|conflict|fighting)"
                        r"|in\s+(?:19|20)\d\d|in\s+the\s+\w+\s+(?:clashes|fighting|escalation)\s+of)\b", re.IGNORECASE)
@@ -326,6 +330,9 @@ def scope_of(np: str, after: str, sentence: str, at: int) -> tuple[str, str, boo
     noun = " ".join(words) if words else "people"
     loc = LOCATION.search(after[:80])
     location = loc.group("loc") if loc else ""
+    named = _PLACE_AFTER.match(after)
+    if named and named["place"].split()[0].lower() not in NATIONALITIES:
+        location = f"{named['prep'].lower()} {named['place']}"
     role = last in ROLE_NOUNS or head in ROLE_NOUNS
     if (role or possessive) and nat is None:
         nat = attribution(sentence, at)
@@ -335,7 +342,9 @@ def scope_of(np: str, after: str, sentence: str, at: int) -> tuple[str, str, boo
     if nat is not None and (role or possessive or words):
         return f"{nat} {head or 'people'}", noun, False
     if location:
-        return location, noun, True
+        # Only an unnamed spread ("from six provinces") may still be the overall count; a named place is a part.
+        unnamed = not re.search(r"\b[A-Z]", location) or bool(re.search(r"\bboth\b", location))
+        return location, noun, unnamed
     return "", noun, False
 
 
@@ -378,7 +387,10 @@ def as_of_date(sentence: str, report: dt.date) -> dt.date:
 def dedupe(found: list[FoundFigure]) -> list[FoundFigure]:
     """One figure per (metric, scope, value, qualifier) in a report; the body's wording wins over the headline's."""
     seen: dict[tuple, FoundFigure] = {}
+    body = {(f.metric, f.value) for f in found if f.in_body}
     for f in sorted(found, key=lambda f: not f.in_body):
+        if not f.in_body and (f.metric, f.value) in body:
+            continue  # the headline repeats a body figure in fewer words
         key = (f.metric, f.scope.lower(), f.value, f.value_high, f.qualifier)
         seen.setdefault(key, f)
     return sorted(seen.values(), key=lambda f: (f.sentence.start, f.metric))

@@ -17,7 +17,7 @@ HELD = re.compile(r"\b(?:held|met|convened|took\s+place|opened|gathered|was\s+ch
                   re.IGNORECASE)
 ALIASES = [(re.compile(r"Association\s+of\s+Southeast\s+Asian\s+Nations", re.IGNORECASE), "ASEAN"),
            (re.compile(r"\bGBC\b"), "General Border Committee")]
-_NAME_END = re.compile(r"\s+(?:on|about|to|in|for|over|,|announced|that|would)\b|,")
+_NAME_END = re.compile(r"\s+(?:on|about|to|in|for|over|,|announced|that|would)\b|,|\s*\(")
 _GENERIC = {"special", "meeting", "the", "a", "an", "of", "on", "extraordinary", "emergency", "meet", "summit"}
 
 
