@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.errors import api_error
 from bot.adapters.slack.render import render
@@ -19,7 +19,8 @@ log = logging.getLogger("briefbot.slack")
 MAX_RESPONSES = 5
 
 
-async def respond_reply(respond: AsyncRespond, reply: Reply, *, in_channel: bool) -> None:
+async def respond_reply(webhook: AsyncWebhookClient, reply: Reply, *, in_channel: bool) -> None:
+    """Answer a slash command through its response URL (up to 5 posts, for 30 minutes)."""
     messages = render(reply)
     if len(messages) > MAX_RESPONSES:
         messages = messages[:MAX_RESPONSES - 1] + [{
@@ -27,8 +28,8 @@ async def respond_reply(respond: AsyncRespond, reply: Reply, *, in_channel: bool
                     "message the bot directly to read it all."}]
     response_type = "in_channel" if in_channel else "ephemeral"
     for message in messages:
-        result = await respond(text=message["text"], blocks=message.get("blocks"),
-                               response_type=response_type, replace_original=False)
+        result = await webhook.send(text=message["text"], blocks=message.get("blocks"),
+                                    response_type=response_type, replace_original=False)
         if result.status_code != 200:
             log.warning("slack response_url post failed", extra={"status": result.status_code,
                                                                 "body": result.body[:200]})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import aiohttp
+
 from bot.adapters.slack.askers import AskerDirectory
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.dedupe import SeenEvents
@@ -17,6 +19,8 @@ class Deps:
     askers: AskerDirectory
     background: Background = field(default_factory=Background)
     seen: SeenEvents = field(default_factory=SeenEvents)
+    # One connection pool for the Web API and response URLs, opened by SlackService.start().
+    http: aiohttp.ClientSession | None = None
 
 
 def error_reply() -> Reply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.errors import SlackApiError
@@ -56,6 +57,8 @@ class SlackService:
     # -- lifecycle --------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        self.deps.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self.client.session = self.deps.http  # Bolt's per-request clients share it too
         try:
             auth = await self.client.auth_test()
             log.info("slack connected", extra={"team": auth.get("team_id"), "bot_user": auth.get("user_id"),
@@ -80,6 +83,9 @@ class SlackService:
             await self.handler.close_async()
             self.handler = None
         await self.deps.background.drain()
+        if self.deps.http is not None:
+            await self.deps.http.close()
+            self.deps.http = None
         self._problem = "stopped"
 
     def ready(self) -> tuple[bool, str]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.deliver import respond_reply, upload_attachments
 from bot.adapters.slack.deps import Deps, error_reply
@@ -28,17 +28,15 @@ IN_CHANNEL = {"briefing", "casualties"}
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    async def slash_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
-                            client: AsyncWebClient) -> None:
+    async def slash_command(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        deps.background.spawn(answer_command(deps, command, respond, client),
+        deps.background.spawn(answer_command(deps, command, client),
                               name=f"slack {command.get('command', '')}")
 
     app.command(re.compile(r"^/\S+$"))(slash_command)
 
 
-async def answer_command(deps: Deps, command: dict[str, Any], respond: AsyncRespond,
-                         client: AsyncWebClient) -> None:
+async def answer_command(deps: Deps, command: dict[str, Any], client: AsyncWebClient) -> None:
     name = command.get("command", "").lstrip("/").lower()
     channel = command.get("channel_id", "")
     try:
@@ -49,7 +47,9 @@ async def answer_command(deps: Deps, command: dict[str, Any], respond: AsyncResp
         log.exception("slack command failed", extra={"command": name, "channel": channel})
         reply = error_reply()
     in_channel = shown_in_channel(deps, name, reply)
-    await respond_reply(respond, reply, in_channel=in_channel)
+    # Bolt's respond() opens a new connection per call; this reuses the service's pool.
+    webhook = AsyncWebhookClient(command.get("response_url", ""), session=deps.http, timeout=10)
+    await respond_reply(webhook, reply, in_channel=in_channel)
     if in_channel and reply.attachments:
         await upload_attachments(client, reply.attachments, channel=channel)
 
