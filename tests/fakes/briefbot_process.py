@@ -166,3 +166,42 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def seed_due_subscription(database_url: str, platform: str, channel: str, workspace: str = "") -> int:
+    """A daily subscription whose time passed a minute ago, made yesterday: `briefbot run` posts it at
+    start (its catch-up of briefings missed while down). Returns the subscription id."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from bot.app import open_store
+    from bot.config import load_settings
+    from bot.schedule import subscriptions as subs
+
+    store = open_store(load_settings(database_url=database_url))
+    try:
+        now = dt.datetime.now(dt.UTC)
+        opts = subs.Options(local_time=(now - dt.timedelta(minutes=1)).strftime("%H:%M"), timezone="UTC")
+        sub, _ = subs.upsert(store, platform, workspace, channel, opts, created_by="test")
+        with store.begin() as c:
+            c.execute(update(subs.subscriptions).where(subs.subscriptions.c.id == sub.id)
+                      .values(created_at=now - dt.timedelta(days=1)))
+        return sub.id
+    finally:
+        store.close()
+
+
+def deliveries(database_url: str) -> list[dict[str, Any]]:
+    """The delivery ledger's rows, oldest first."""
+    from sqlalchemy import select
+
+    from bot.core.store import Store
+    from bot.schedule.ledger import deliveries as table
+
+    store = Store(database_url)
+    try:
+        with store.begin() as c:
+            return [dict(r._mapping) for r in c.execute(select(table).order_by(table.c.id))]
+    finally:
+        store.close()
