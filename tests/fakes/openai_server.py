@@ -181,9 +181,19 @@ class ThreadedFake:
 
     def __exit__(self, *exc: object) -> None:
         asyncio.run_coroutine_threadsafe(self.fake.stop(), self.loop).result(10)
+        asyncio.run_coroutine_threadsafe(self._cancel_rest(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
+
+
+    @staticmethod
+    async def _cancel_rest() -> None:
+        """Replies still sleeping (a scripted delay) are cancelled, not destroyed pending at exit."""
+        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in rest:
+            task.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
 
 
 SCENARIOS: dict[str, Step] = {"grounded": grounded}
