@@ -179,12 +179,15 @@ async def serve(settings: Settings, core: Core, services: list[Service],
         log.info("stopping", extra={"in_flight": inflight.count})
     finally:
         readiness.stopping = True
+        # One budget for the whole stop, so it ends before an orchestrator's kill (compose: 30 s).
+        deadline = loop.time() + settings.shutdown_grace
         if not await inflight.wait(settings.shutdown_grace):
             log.warning("stopped waiting for commands", extra={"in_flight": inflight.count,
                                                                "grace_seconds": settings.shutdown_grace})
         for service in reversed(started):
             try:
-                await asyncio.wait_for(service.stop(), timeout=settings.shutdown_grace)
+                # Each service bounds its own drain by the grace; the extra seconds let it close up.
+                await asyncio.wait_for(service.stop(), timeout=max(0.0, deadline - loop.time()) + 5)
                 log.info("service stopped", extra={"service": service.name})
             except Exception:  # noqa: BLE001 - stopping must go on for the others
                 log.exception("service did not stop cleanly", extra={"service": service.name})

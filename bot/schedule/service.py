@@ -47,7 +47,7 @@ class SchedulerService:
 
     async def stop(self) -> None:
         self._started = False
-        await self.scheduler.stop(drain_seconds=min(10.0, self.settings.scheduler_misfire_grace or 10.0))
+        await self.scheduler.stop(drain_seconds=self.settings.shutdown_grace)
 
     def ready(self) -> tuple[bool, str]:
         if self._started and not self.scheduler.running:
