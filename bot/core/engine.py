@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections import Counter, defaultdict
@@ -64,6 +65,10 @@ DATELINE = re.compile(r"^([A-Z][^\n(]{2,60}?)\s*\((\w+ \d{1,2}, \d{4})\)", re.M)
 HEAD_NOUN = re.compile(
     r"(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:(?:the|a|an)\s+|[a-z]+(?:'s|’s)\s+)"
     r"((?:[a-z-]+\s*){1,3}?)(?:\s+(?:of|for|in|at|on|like|between|from|to|with|during)\b.*)?\s*\??$")
+PROFILE_FILLER = frozenset({"role", "story", "article", "report", "here", "mention", "mentioned", "named",
+                            "briefing", "clash", "news", "piece", "current"})
+ROLE_WORDS = re.compile(r"\b(minister|president|king|queen|secretary|general|commander|chief|spokes\w*|"
+                        r"ambassador|envoy|governor|mayor|head|leader|chair\w*|director|official)\b", re.I)
 GENERIC_HEADS = frozenset("""reason reasons purpose cause causes point goal aim aims meaning significance source sources
 basis background context story deal situation news outcome result results response reaction plan plans idea
 name names number numbers figure figures total count amount scale extent size level date time day place
@@ -173,6 +178,9 @@ class OfflineEngine:
         self.mean_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         self.vocab = set(self.postings)
         self.actor_terms = {a.id: self._name_terms(a) for a in briefing.actors}
+        self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
+                                for a in briefing.actors}
+        self.raw_words = sorted({w for doc in self.docs[:5000] for w in words(doc.text) if len(w) > 3})
 
     # -- index ------------------------------------------------------------------------------------
     def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
@@ -245,7 +253,7 @@ class OfflineEngine:
         return out
 
     def answer_now(self, question: str) -> Answer:
-        q = " ".join(question.split())
+        q = self.correct(" ".join(question.split()))
         qterms = terms(q)
         if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q):
             return self.overview(q)
@@ -271,6 +279,20 @@ class OfflineEngine:
         return self.hedge(q, qterms, best, self.compose(q, best, ranked))
 
     # -- understanding ----------------------------------------------------------------------------
+    def correct(self, q: str) -> str:
+        """Fix likely misspellings of the briefing's own words ("casualites" -> "casualties")."""
+        fixed = q
+        for w in set(self.unknown_words(q)):
+            if len(w) > 4 and w.isalpha():
+                close = difflib.get_close_matches(w, self.raw_words, n=1, cutoff=0.88)
+                if close:
+                    fixed = re.sub(rf"\b{re.escape(w)}\b", close[0], fixed, flags=re.I)
+        return fixed
+
+    def near_word(self, word: str) -> bool:
+        """A likely misspelling of a word the briefing uses ("casualites", "ceasfire")."""
+        return bool(difflib.get_close_matches(word, self.raw_words, n=1, cutoff=0.82))
+
     def unknown_words(self, q: str) -> list[str]:
         return [w for w in words(q) if w not in STOPWORDS and term(w) not in self.vocab and not w.isdigit()]
 
@@ -304,9 +326,14 @@ class OfflineEngine:
         """Names (capitalised, or well-known places and bodies) that the briefing never mentions."""
         out = []
         for m in re.finditer(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*", q):
-            phrase = m.group(0).rstrip(".")
-            if m.start() == 0 and " " not in phrase:
-                continue  # the first word of a sentence is capitalised anyway
+            parts = m.group(0).rstrip(".").split()
+            if m.start() == 0:
+                parts = parts[1:]  # the first word of a sentence is capitalised anyway
+            while parts and parts[0].lower() in STOPWORDS:
+                parts = parts[1:]
+            phrase = " ".join(parts)
+            if not phrase:
+                continue
             ws = [w for w in words(phrase) if w not in STOPWORDS]
             if ws and any(term(w) not in self.vocab and not w.isdigit() for w in ws):
                 out.append(re.sub(r"['’]s$", "", phrase))
@@ -384,13 +411,21 @@ class OfflineEngine:
                      q, re.I)
         if not m:
             return None
-        wanted = set(terms(next(g for g in m.groups() if g))) - {"role"}
+        wanted = set(terms(next(g for g in m.groups() if g))) - PROFILE_FILLER
         if not wanted:
             return None
         for actor in self.briefing.actors:
             for name in self.actor_terms[actor.id]:
                 if wanted == name or (len(wanted) == 1 and wanted <= name and actor.kind == "person"):
                     return self.fact_answer(q, actor, f"profile:{actor.id}")
+        # "the American president", "Cambodia's leader": described by role and country.
+        described = [a for a in self.briefing.actors if a.kind == "person" and wanted <= self.actor_all_terms[a.id]]
+        if len(described) == 1:
+            return self.fact_answer(q, described[0], f"profile:{described[0].id}")
+        asked = next(g for g in m.groups() if g)
+        if ROLE_WORDS.search(asked) and re.match(r"\s*who", q, re.I):
+            role = re.sub(r"^(the|a|an)\s+", "", asked.strip(" ?"), flags=re.I)
+            return self.refuse(q, f"The briefing does not name the {role}.", "unknown_person")
         return None
 
     def hedge(self, q: str, qterms: list[str], best: Doc, ans: Answer) -> Answer:
@@ -414,7 +449,14 @@ class OfflineEngine:
             noun = re.search(r"\bhow\s+many\s+([a-z-]+)", low).group(1)
             if not counted_in(best.text, noun):
                 missing = f"how many {noun}"
-        if missing is None or not ans.found:
+        if missing is None:
+            strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]
+            if strange:
+                ans.answer = f"The briefing does not say exactly that (nothing on “{strange[0]}”). " \
+                             f"The closest it has: {ans.answer}"
+                ans.intent += ":hedged"
+            return ans
+        if not ans.found:
             return ans
         ans.answer = f"The briefing does not say {missing}. What it does say: {ans.answer}"
         ans.intent += ":hedged"
@@ -538,7 +580,7 @@ class OfflineEngine:
             covered |= set(terms(" ".join([s.current.phrase(), s.current.scope, s.current.detail,
                                            *s.current.keywords, *(e.quote for e in s.current.evidence)])))
         extra = [w for w in words(q) if w not in STOPWORDS and term(w) not in covered
-                 and term(w) not in FIGURE_GENERIC and not FIGURE_CUES.fullmatch(w)]
+                 and term(w) not in FIGURE_GENERIC and not FIGURE_CUES.match(w)]
         return " ".join(extra)
 
     def overview(self, q: str) -> Answer:

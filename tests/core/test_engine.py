@@ -88,3 +88,19 @@ def test_an_ingested_sentence_can_answer(engine: OfflineEngine) -> None:
                             text="Officials said the Preah Vihear temple complex was closed to visitors on Friday."))
     ans = OfflineEngine(b).answer_now("Is the Preah Vihear temple closed?")
     assert ans.found and ans.citations[0].source_id == "s2"
+
+
+def test_independently_written_question_set_scores_high(engine: OfflineEngine) -> None:
+    items = yaml.safe_load((HERE.parent / "data" / "heldout.yaml").read_text(encoding="utf-8"))
+    failed = []
+    for item in items:
+        ans = engine.answer_now(item["q"])
+        if item["kind"] == "refuse":
+            ok = ans.found is False or bool(REFUSAL.search(ans.answer))
+        else:
+            ok = ans.found and bool(ans.citations) and all(
+                any(re.search(p, ans.answer, re.I) for p in g) for g in item.get("expect", [])) and not any(
+                re.search(p, ans.answer, re.I) for p in item.get("forbid", []))
+        if not ok:
+            failed.append((item["id"], item["q"], ans.answer[:100]))
+    assert len(failed) / len(items) <= 0.03, failed
