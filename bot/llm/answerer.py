@@ -19,7 +19,7 @@ from bot.core.reply import Asker, Citation
 from bot.llm.checks import CheckFailed, Given, check
 from bot.llm.client import make_client
 from bot.llm.model import complete, passage_data, strip_markers
-from bot.llm.prompts import Prompt, load_prompt
+from bot.llm.prompts import Prompt, PromptError, load_prompt
 from bot.llm.ratelimit import RateLimiter
 
 log = logging.getLogger("briefbot.llm")
@@ -60,7 +60,13 @@ class LLMAnswerer:
         self.settings = settings
         self.engine = engine
         self.client = client or make_client(settings)
-        self.prompt = prompt or load_prompt("answer")
+        self.prompt: Prompt | None = prompt
+        if prompt is None:
+            try:
+                self.prompt = load_prompt("answer")
+            except PromptError as exc:
+                # A broken install must not take the bot down: answer offline, and say why loudly.
+                log.error("llm disabled: prompt template missing", extra={"error": str(exc)})
         self.limiter = RateLimiter(settings.openai_questions_per_minute)
 
     def use_engine(self, engine: Any) -> None:
@@ -79,13 +85,16 @@ class LLMAnswerer:
                                      f"the last minute. Please wait {wait} seconds and ask again.")
         engine = self.engine
         offline = engine.answer_now(question)
+        if self.prompt is None:
+            return self.fallback(offline, "prompt_missing", "", started, {})
         passages = list(engine.retrieve(question, k=8))
         if not passages:
             return self.fallback(offline, "no_passages", "", started, {})
         given = given_of(passages, getattr(engine, "briefing", None))
+        prompt = self.prompt
         usage: dict[str, int] = {}
         try:
-            result = await complete(self.client, self.settings, self.prompt, passage_data(question, given))
+            result = await complete(self.client, self.settings, prompt, passage_data(question, given))
             usage = result.usage
             out = result.output
             if not out.found:
@@ -96,7 +105,7 @@ class LLMAnswerer:
                 self.record("llm", None, "", started, usage, [])
                 return dataclasses.replace(offline, engine="llm", fallback_reason=None)
             out.answer = strip_markers(out.answer, [g.id for g in given])
-            check(out, {g.id: g for g in given}, self.prompt.system)
+            check(out, {g.id: g for g in given}, prompt.system)
         except CheckFailed as failed:
             return self.fallback(offline, failed.reason, failed.detail, started, usage)
         self.record("llm", None, "", started, usage, out.cited_ids)
@@ -111,7 +120,7 @@ class LLMAnswerer:
 
     def record(self, engine: str, reason: str | None, detail: str, started: float, usage: dict[str, int],
                cited: list[str]) -> None:
-        extra = {"engine": engine, "prompt_version": self.prompt.version, "model": self.settings.openai_model,
+        extra = {"engine": engine, "prompt_version": self.prompt.version if self.prompt else None, "model": self.settings.openai_model,
                  "ms": round((time.perf_counter() - started) * 1000, 1), "cited_ids": cited,
                  "prompt_tokens": usage.get("prompt_tokens", 0),
                  "completion_tokens": usage.get("completion_tokens", 0),

@@ -8,12 +8,21 @@ markers carrying a random tag, so nothing in them can pass for an instruction or
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+
+def prompts_dir() -> Path:
+    """BRIEFBOT_PROMPTS_DIR, else prompts/ of the source tree, else ./prompts (an installed image)."""
+    configured = os.environ.get("BRIEFBOT_PROMPTS_DIR")
+    if configured:
+        return Path(configured)
+    source_tree = Path(__file__).resolve().parents[2] / "prompts"
+    return source_tree if source_tree.is_dir() else Path("prompts").resolve()
+
 _FILE_RE = re.compile(r"^(?P<name>[a-z_]+)\.v(?P<n>\d+)\.md$")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 
@@ -38,8 +47,9 @@ def data_block(data: dict) -> str:
     return f"<<<DATA {tag}>>>\n{json.dumps(data, ensure_ascii=False)}\n<<<END DATA {tag}>>>"
 
 
-def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> Prompt:
+def load_prompt(name: str, directory: Path | None = None) -> Prompt:
     """The highest version of the named template (answer.v2.md beats answer.v1.md)."""
+    directory = directory or prompts_dir()
     versions = []
     for path in directory.glob(f"{name}.v*.md"):
         match = _FILE_RE.match(path.name)

@@ -115,3 +115,22 @@ def test_prompt_templates_are_versioned_files():
     for name in ("answer", "narrative"):
         prompt = load_prompt(name)
         assert prompt.version == f"{name}.v1" and "{data}" in prompt.user and "{data}" not in prompt.system
+
+
+def test_prompts_dir_can_be_configured(tmp_path, monkeypatch):
+    (tmp_path / "answer.v1.md").write_text("## system\nold\n## user\n{data}\n", encoding="utf-8")
+    (tmp_path / "answer.v2.md").write_text("## system\nnew rules\n## user\nQ:\n{data}\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEFBOT_PROMPTS_DIR", str(tmp_path))
+    prompt = load_prompt("answer")
+    assert (prompt.version, prompt.system) == ("answer.v2", "new rules")
+
+
+async def test_a_missing_template_answers_offline_instead_of_crashing(llm_settings, tmp_path, monkeypatch, fake):
+    from bot.core.briefing_file import load_shipped_briefing
+    from bot.core.engine import OfflineEngine
+    from bot.llm.answerer import LLMAnswerer
+
+    monkeypatch.setenv("BRIEFBOT_PROMPTS_DIR", str(tmp_path / "nowhere"))
+    got = await LLMAnswerer(llm_settings, OfflineEngine(load_shipped_briefing())).answer("how many people died?")
+    assert (got.engine, got.fallback_reason, got.found) == ("offline", "prompt_missing", True)
+    assert fake.requests == []
