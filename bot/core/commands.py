@@ -34,7 +34,7 @@ def day(d: DateRef | None) -> str:
 
 # -- the commands ------------------------------------------------------------------------------
 
-def help_reply(note: str = "") -> Reply:
+def help_reply(note: str = "", more: dict[str, str] | None = None) -> Reply:
     lines = [
         "/briefing [full] — the situation now: figures, latest events, what is contested",
         "/casualties — every casualty and displacement figure, with its qualifier, date and source",
@@ -44,6 +44,7 @@ def help_reply(note: str = "") -> Reply:
         "/who <name> — a profile of a person or body in the briefing",
         "/sources — the reports the briefing rests on",
     ]
+    lines += [f"/{name} — {text}" for name, text in (more or {}).items()]
     sections = [Section(text=note)] if note else []
     sections.append(Section(heading="Commands", items=lines))
     sections.append(Section(text="Mention the bot or message it directly to ask a question."))
@@ -225,14 +226,17 @@ class Core:
         self._reload = reload
         # Commands added by feature packages (subscribe, review ...): name -> handler(text, asker).
         self.extra: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {}
+        self.extra_help: dict[str, str] = {}
         # Called after every command with (command, asker, reply, seconds): metrics hook in here.
         self.observers: list[Callable[[str, Asker, Reply, float], None]] = []
         # Additions to a built-in command's reply (a chart for casualties): name -> [fn(briefing, reply)].
         self.enrichers: dict[str, list[Callable[[Briefing, Reply], None]]] = {}
 
-    def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]]) -> None:
-        """Add a command; every adapter routes it like the built-in ones."""
+    def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]], help_text: str = "") -> None:
+        """Add a command; every adapter routes it like the built-in ones, and /help lists it."""
         self.extra[name] = handler
+        doc = (handler.__doc__ or "").strip().splitlines()
+        self.extra_help[name] = help_text or (doc[0].rstrip(".") if doc else "")
 
     def command_names(self) -> list[str]:
         return [*COMMANDS, *self.extra]
@@ -276,8 +280,8 @@ class Core:
         if name in self.extra:
             return await self.extra[name](args, asker)
         if name == "help":
-            return help_reply()
-        return help_reply(f"Unknown command “{name[:40]}”.")
+            return help_reply(more=self.extra_help)
+        return help_reply(f"Unknown command “{name[:40]}”.", more=self.extra_help)
 
     async def ask(self, question: str, asker: Asker | None = None) -> Reply:
         problem = question_problem(question)

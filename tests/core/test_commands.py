@@ -67,3 +67,11 @@ async def test_sources_and_registered_commands(core) -> None:  # noqa: ANN001
 
     core.register("ping", ping)
     assert (await core.handle("ping", "x", Asker(user_id="u1"))).title == "pong x u1"
+
+
+async def test_help_lists_registered_commands(core) -> None:  # noqa: ANN001
+    async def subscribe(text: str, asker: Asker):  # noqa: ANN202
+        """Post the morning briefing in this channel."""
+
+    core.register("subscribe_demo", subscribe)
+    assert "/subscribe_demo — Post the morning briefing in this channel" in (await core.handle("help")).to_text()
