@@ -34,3 +34,24 @@ def exposition() -> tuple[bytes, str]:
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+class DiscordRateLimitCounter:
+    """discord.py waits out 429s inside its HTTP client and only logs them; count those waits."""
+
+    def filter(self, record: object) -> bool:
+        msg = str(getattr(record, "msg", ""))
+        if "rate limit" in msg and "Retrying in" in msg:
+            RATE_LIMIT_WAITS.labels("discord").inc()
+        return True
+
+
+_DISCORD_COUNTER = DiscordRateLimitCounter()
+
+
+def watch_discord_rate_limits() -> None:
+    import logging
+
+    logger = logging.getLogger("discord.http")
+    if _DISCORD_COUNTER not in logger.filters:
+        logger.addFilter(_DISCORD_COUNTER)

@@ -157,6 +157,7 @@ async def serve(settings: Settings, core: Core, services: list[Service],
     services = with_leader(settings, services)
     if metrics.observe_command not in core.observers:
         core.observers.append(metrics.observe_command)
+    metrics.watch_discord_rate_limits()
     inflight = InFlight()
     inflight.track(core)
     store = getattr(core, "store", None)

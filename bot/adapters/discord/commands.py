@@ -14,6 +14,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
+from bot import metrics
 from bot.adapters.discord.asker import from_interaction
 from bot.adapters.discord.render import render, to_embeds
 from bot.core.commands import Core
@@ -61,6 +62,7 @@ async def answer(interaction: discord.Interaction, command: str, text: str = "")
         await send(interaction, reply, ephemeral=reply.ephemeral or not public)
     except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
         # Not retried: a part that reached Discord before the connection broke would be shown twice.
+        metrics.PLATFORM_ERRORS.labels("discord", "reply").inc()
         log.error("could not deliver the reply", extra={"command": command, "interaction": interaction.id,
                                                         "error": f"{type(exc).__name__}: {exc}"})
 

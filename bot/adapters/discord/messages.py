@@ -14,6 +14,7 @@ from collections import OrderedDict
 import aiohttp
 import discord
 
+from bot import metrics
 from bot.adapters.discord.asker import from_message
 from bot.adapters.discord.render import render, to_embeds
 from bot.core.commands import Core
@@ -76,6 +77,7 @@ async def on_message(client: discord.Client, core: Core, seen: Seen, message: di
     try:
         await send_reply(message, reply)
     except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        metrics.PLATFORM_ERRORS.labels("discord", "reply").inc()
         log.error("could not deliver the reply", extra={"message": message.id, "channel": message.channel.id,
                                                         "error": f"{type(exc).__name__}: {exc}"})
 

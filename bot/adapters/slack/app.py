@@ -12,6 +12,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import metrics
 from bot.adapters.slack.askers import AskerDirectory
 from bot.adapters.slack.dedupe import drop_duplicates
 from bot.adapters.slack.deps import Deps
@@ -22,11 +23,19 @@ from bot.core.commands import Core
 log = logging.getLogger("briefbot.slack")
 
 
+class CountedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """The SDK's 429 handler (waits Retry-After, then retries), counted on /metrics."""
+
+    async def prepare_for_next_attempt_async(self, **kwargs: Any) -> None:
+        metrics.RATE_LIMIT_WAITS.labels("slack").inc()
+        await super().prepare_for_next_attempt_async(**kwargs)
+
+
 def web_client(settings: Settings, *, retries: bool = True, timeout: int = 10) -> AsyncWebClient:
     """A Web API client for SLACK_API_URL (Slack's own by default; GovSlack or a proxy otherwise)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=1),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=1)] if retries else []
+                CountedRateLimitRetryHandler(max_retry_count=1)] if retries else []
     return AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=timeout,
                           retry_handlers=handlers)
 

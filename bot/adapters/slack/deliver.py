@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import metrics
 from bot.adapters.slack.errors import api_error
 from bot.adapters.slack.render import render
 from bot.core.reply import Reply
@@ -31,6 +32,7 @@ async def respond_reply(webhook: AsyncWebhookClient, reply: Reply, *, in_channel
         result = await webhook.send(text=message["text"], blocks=message.get("blocks"),
                                     response_type=response_type, replace_original=False)
         if result.status_code != 200:
+            metrics.PLATFORM_ERRORS.labels("slack", "reply").inc()
             log.warning("slack response_url post failed", extra={"status": result.status_code,
                                                                 "body": result.body[:200]})
             return
@@ -46,6 +48,7 @@ async def post_reply(client: AsyncWebClient, reply: Reply, *, channel: str, thre
             else:
                 await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
         except SlackApiError as exc:
+            metrics.PLATFORM_ERRORS.labels("slack", "reply").inc()
             log.warning("slack post failed", extra={"channel": channel, "error": api_error(exc)})
             return
     if reply.attachments and not ephemeral:
@@ -62,4 +65,5 @@ async def upload_attachments(client: AsyncWebClient, paths: list[Path], *, chann
     try:
         await client.files_upload_v2(file_uploads=files, channel=channel, thread_ts=thread_ts)
     except (SlackApiError, OSError) as exc:
+        metrics.PLATFORM_ERRORS.labels("slack", "upload").inc()
         log.warning("slack file upload failed", extra={"channel": channel, "error": api_error(exc)})
