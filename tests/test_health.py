@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.core.store import Store
@@ -157,3 +158,68 @@ async def test_readyz_503_while_stopping(settings: Settings, core, stopping: boo
         assert (await resp.json())["failing"] == ["process"]
     finally:
         await client.close()
+
+
+async def poll_readyz(base: str, want_status: int, tries: int = 300) -> dict:
+    async with aiohttp.ClientSession() as http:
+        body: dict = {}
+        for _ in range(tries):
+            try:
+                async with http.get(base + "/readyz") as r:
+                    body = await r.json()
+                    if r.status == want_status:
+                        return body
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"/readyz never answered {want_status}: {body}")
+
+
+async def test_readyz_names_a_disconnected_discord_and_a_slack_that_failed_auth(settings: Settings) -> None:
+    from bot.app import build_core
+    from bot.runner import build_services
+    from tests.fakes.discord_server import BOT_TOKEN, FakeDiscord
+    from tests.fakes.slack_api import FakeSlackAPI
+
+    discord_fake = await FakeDiscord().start()
+    discord_fake.install()
+    try:
+        async with FakeSlackAPI() as slack:
+            s = settings.model_copy(update={
+                "http_host": "127.0.0.1", "http_port": closed_port(), "scheduler_enabled": False,
+                "discord_token": SecretStr(BOT_TOKEN), "discord_guild_id": int(discord_fake.guild_id),
+                "slack_bot_token": SecretStr("xoxb-ready"), "slack_signing_secret": SecretStr("ready-secret"),
+                "slack_api_url": slack.base_url})
+            core = build_core(s)
+            services = build_services(s, core)
+            assert [x.name for x in services] == ["slack", "discord"]
+            stop = asyncio.Event()
+            task = asyncio.create_task(serve(s, core, services, stop))
+            base = f"http://127.0.0.1:{s.http_port}"
+            try:
+                body = await poll_readyz(base, 200)
+                assert body["checks"]["discord"]["ok"] and body["checks"]["slack"]["ok"]
+                # Discord goes away: the gateway connection drops and /readyz says so.
+                await discord_fake.close()
+                body = await poll_readyz(base, 503)
+                assert body["failing"] == ["discord"]
+                assert "gateway" in body["checks"]["discord"]["detail"]
+            finally:
+                stop.set()
+                await task
+            # Slack refuses the token at start: the rest runs, /readyz names Slack.
+            slack.fail("auth.test", status=200, error="invalid_auth")
+            s2 = s.model_copy(update={"discord_token": None, "http_port": closed_port()})
+            core2 = build_core(s2)
+            stop2 = asyncio.Event()
+            task2 = asyncio.create_task(serve(s2, core2, build_services(s2, core2), stop2))
+            try:
+                body = await poll_readyz(f"http://127.0.0.1:{s2.http_port}", 503)
+                assert body["failing"] == ["slack"]
+                assert "invalid_auth" in body["checks"]["slack"]["detail"]
+            finally:
+                stop2.set()
+                await task2
+    finally:
+        discord_fake.uninstall()
+        await discord_fake.close()
