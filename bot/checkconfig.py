@@ -130,13 +130,14 @@ def check(settings: Settings, connect: bool = False) -> tuple[list[str], list[st
     # Database.
     problems += _database_problems(s, connect)
     # What will run.
-    parts = [name for name, on in (("Slack", s.slack_enabled), ("Discord", s.discord_enabled),
-                                   ("scheduler", s.scheduler_enabled)) if on]
-    if not (s.slack_enabled or s.discord_enabled):
-        notes.append("no Slack or Discord credentials: `briefbot run` posts nowhere"
-                     + (" (the scheduler still runs)" if s.scheduler_enabled else " and opens the terminal chat"))
-    notes.append("`briefbot run` starts: " + (", ".join(parts) or "the terminal chat")
-                 + f"; HTTP on {s.http_host}:{s.http_port}")
+    platforms = [name for name, on in (("Slack", s.slack_enabled), ("Discord", s.discord_enabled)) if on]
+    if platforms:
+        parts = platforms + (["the morning-briefing scheduler (one replica at a time)"]
+                             if s.scheduler_enabled else [])
+        notes.append("`briefbot run` starts: " + ", ".join(parts)
+                     + f"; health, readiness and metrics on http://{s.http_host}:{s.http_port}")
+    else:
+        notes.append("no Slack or Discord credentials: `briefbot run` opens the terminal chat")
     if s.openai_enabled:
         notes.append(f"questions go to the model {s.openai_model!r} first, offline answers as fallback")
     return problems, notes
