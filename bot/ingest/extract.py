@@ -43,7 +43,7 @@ class Known:
     actors: list[Actor] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     upcoming: list[Upcoming] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)  # those applied in this transaction
 
 
 @dataclass

@@ -55,15 +55,14 @@ def ensure_table(store: Store) -> None:
 # -- what the briefing holds ------------------------------------------------------------------------
 
 def load_known(conn: Connection) -> Known:
-    """Actors, events, upcoming items and figures, without the source texts (cheap with many sources)."""
+    """Actors, events and upcoming items: what conflicts are checked against. Neither source texts nor
+    figures (append-only, they never conflict) are read, so ingest stays fast as the briefing grows."""
     known = Known()
     for r in conn.execute(select(facts.c.kind, facts.c.data).where(facts.c.kind.in_(["actor", "event", "upcoming"]))
                           .order_by(facts.c.created_at, facts.c.id)):
         model = MODELS[r.kind]
         getattr(known, {"actor": "actors", "event": "events", "upcoming": "upcoming"}[r.kind]).append(
             model.model_validate_json(r.data))
-    known.figures = [Figure.model_validate_json(r.data)
-                     for r in conn.execute(select(figures.c.data).order_by(figures.c.row_id))]
     return known
 
 
