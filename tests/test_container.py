@@ -15,6 +15,8 @@ import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -184,3 +186,33 @@ def test_dockerfile_install_and_start_steps_in_a_clean_venv(tmp_path: Path) -> N
     answer = json.loads(ask.stdout)
     assert answer["found"] is True and answer["citations"]
     assert (image["/data"] / "briefbot.sqlite3").exists()
+
+    # The image's CMD and HEALTHCHECK: `briefbot run` (Slack in HTTP mode against a local fake Slack),
+    # probed with `python -m bot.healthcheck`, stopped with SIGTERM.
+    fake = subprocess.Popen([sys.executable, "-m", "tests.fakes.slack_api", "--port", "0"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = fake.stdout.readline().split()[1]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = str(s.getsockname()[1])
+        env = {**run_env, "HTTP_PORT": port, "HTTP_HOST": "127.0.0.1", "SLACK_BOT_TOKEN": "xoxb-container",
+               "SLACK_SIGNING_SECRET": "container-secret", "SLACK_API_URL": base_url}
+        probe = [str(venv_bin / "python"), "-m", "bot.healthcheck"]
+        assert subprocess.run(probe, env=env, cwd=app, capture_output=True).returncode == 1  # not up yet
+        bot = subprocess.Popen(json.loads(dict(final["steps"])["CMD"]), env=env, cwd=app,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            for line in bot.stderr:
+                if line.startswith("{") and json.loads(line).get("msg") == "ready":
+                    break
+            healthy = subprocess.run(probe, env=env, cwd=app, capture_output=True, text=True)
+            assert healthy.returncode == 0, healthy.stderr
+            bot.send_signal(signal.SIGTERM)
+            assert bot.wait(timeout=60) == 0
+        finally:
+            bot.kill()
+            bot.wait()
+    finally:
+        fake.kill()
+        fake.wait()
