@@ -87,6 +87,12 @@ async def run(n: int, rate: float) -> int:
         await fake.wait_for(lambda: answered() >= n, within=60)
     except TimeoutError:
         pass
+    # Followups (second parts of long replies) come after the callback: stop only once all is quiet,
+    # or closing the fake would cut them off and count as errors.
+    seen = -1
+    while seen != len(fake.calls):
+        seen = len(fake.calls)
+        await asyncio.sleep(0.3)
     callbacks = {c.path.split("/")[2]: c for c in fake.calls if c.path.endswith("/callback")}
     latencies = [(callbacks[i].at - fake.pushed[i]) * 1000 for i in ids if i in callbacks]
     missing = n - len(latencies)
@@ -98,6 +104,8 @@ async def run(n: int, rate: float) -> int:
     total_errors = missing + failed + errors.count
     print(f"discord_load: N={n} rate={'burst' if not rate else f'{rate:g}/s'} pushed in {pushed_in:.1f}s")
     if latencies:
+        last = max(callbacks[i].at for i in ids if i in callbacks)
+        print(f"  throughput: {len(latencies) / (last - fake.pushed[ids[0]]):.0f} interactions/s answered")
         print(f"  time to interaction callback: p50 {statistics.median(latencies):.1f} ms, "
               f"p90 {percentile(latencies, 90):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
               f"max {max(latencies):.1f} ms")
