@@ -81,7 +81,7 @@ _NP_STOP = {"in", "across", "from", "along", "on", "at", "near", "during", "sinc
 _BAD_NP = {"that", "which", "when", "after", "before", "days", "weeks", "hours", "months", "years", "km",
            "kilometres", "kilometers", "miles", "percent", "per", "times", "degrees", "metres", "meters",
            "clashes", "attacks", "rounds", "shells", "rockets", "villages", "tanks", "jets", "drones", "said",
-           "says", "hospitals", "schools", "bases", "sites"}
+           "says", "hospitals", "schools", "bases", "sites", "and", "or", "but", "while"}
 LOCATION = re.compile(
     r"\b(?P<loc>(?:across|in|from|along)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:border\s+)?(?:provinces?|districts?)"
     r"|on\s+the\s+(?:Thai|Cambodian)\s+side(?:\s+of\s+the\s+border)?"
@@ -99,10 +99,9 @@ _HISTORIC = re.compile(r"\b(?:last\s+year|earlier\s+this\s+year|previous\s+(?:ro
 _ASOF = re.compile(r"\b(?:by|as\s+of|as\s+at|as\s+of\s+late|through|until)\s+(?P<when>(?:last\s+)?(?:monday|tuesday"
                    r"|wednesday|thursday|friday|saturday|sunday)|yesterday|today|(?:[A-Z][a-z]+\.?\s+\d{1,2}"
                    r"|\d{1,2}\s+[A-Z][a-z]+))\b", re.IGNORECASE)
-_ATTRIBUTION = re.compile(
-    r"\b(?P<nat>Thai|Thailand|Cambodian|Cambodia|Khmer)(?:['’]s)?\b[^.;]{0,70}?\b(?:said|says|reported|reports"
-    r"|stated|announced|confirmed|told|added|according)\b|\baccording\s+to\s+(?:the\s+)?(?P<nat2>Thai|Thailand"
-    r"|Cambodian|Cambodia|Khmer)", re.IGNORECASE)
+_NAT_WORD = re.compile(r"\b(Thai|Thailand|Cambodian|Cambodia|Khmer)(?:['’]s)?\b")
+_SAID_AFTER = re.compile(r"[^.;]{0,60}?\b(?:said|says|reported|reports|stated|announced|confirmed|told|added)\b")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?(Thai|Thailand|Cambodian|Cambodia|Khmer)\b")
 
 
 @dataclass
@@ -351,10 +350,12 @@ def scope_of(np: str, after: str, sentence: str, at: int) -> tuple[str, str, boo
 def attribution(sentence: str, at: int) -> str | None:
     """The side whose count this is: 'Thailand said three of its soldiers ...' -> 'Thai'."""
     best = None
-    for m in _ATTRIBUTION.finditer(sentence):
-        if m.start() > at and not m["nat2"]:
-            break
-        best = NATIONALITIES[(m["nat"] or m["nat2"]).lower()]
+    for m in _NAT_WORD.finditer(sentence, 0, at):
+        if _SAID_AFTER.match(sentence, m.end()) is not None:
+            best = NATIONALITIES[m.group(1).lower()]
+    after = _ACCORDING.search(sentence, at)
+    if best is None and after is not None:
+        best = NATIONALITIES[after.group(1).lower()]
     return best
 
 

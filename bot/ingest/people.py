@@ -93,6 +93,8 @@ def normalise_title(role: str) -> str:
             fixed.append(w[:1].upper() + w[1:])
     title = " ".join(fixed)
     title = re.sub(r"^(?:the|of)\s+", "", title)
+    # "new prime minister" holds the same office as the prime minister the briefing names.
+    title = re.sub(r"^(?:New|Current|Sitting|Newly Appointed|Newly-Appointed)\s+", "", title)
     return title.replace("Secretary General", "Secretary-General")
 
 

@@ -1,0 +1,93 @@
+"""Offline extraction on differently worded reports: figures, people, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.ingest.dateline import find_dateline
+from bot.ingest.figures import figures_in
+from bot.ingest.people import people_in
+from bot.ingest.text import sentences
+
+DAY = dt.date(2025, 12, 23)  # a Tuesday
+
+
+def figures(body: str) -> set[tuple]:
+    text = f"Headline\n\nBANGKOK, Thailand (December 23, 2025) – {body}\n"
+    line = find_dateline(text)
+    return {(f.metric, f.value, f.qualifier, f.scope) for f in figures_in(sentences(text), line.date, line.start)}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("The death toll rose to 21.", {("killed", 21, "exact", "")}),
+    ("The death toll from more than two weeks of fighting along the border has climbed to at least 32.",
+     {("killed", 32, "at_least", "")}),
+    ("Some 500,000 people have been evacuated.", {("displaced", 500_000, "about", "")}),
+    ("An estimated 600,000 people have fled their homes.", {("displaced", 600_000, "about", "")}),
+    ("Shelling killed at least 32 people and wounded more than 100.",
+     {("killed", 32, "at_least", ""), ("injured", 100, "more_than", "")}),
+    ("The fighting has left at least 40 dead and nearly 150 injured.",
+     {("killed", 40, "at_least", ""), ("injured", 150, "nearly", "")}),
+    ("Twenty-three people have been killed and 120 injured.",
+     {("killed", 23, "exact", ""), ("injured", 120, "exact", "")}),
+    ("Over 1.2 million people have been displaced.", {("displaced", 1_200_000, "more_than", "")}),
+    ("More than half a million people have fled.", {("displaced", 500_000, "more_than", "")}),
+    ("At least 21 deaths have been recorded.", {("killed", 21, "at_least", "")}),
+    ("The number of displaced people has risen to more than 800,000.", {("displaced", 800_000, "more_than", "")}),
+    ("Up to 30 people may have died.", {("killed", 30, "up_to", "")}),
+    ("Around 45 people were killed.", {("killed", 45, "about", "")}),
+    ("Between 15 and 18 people died.", {("killed", 15, "range", "")}),
+    ("The fighting has now killed 25 people, including 14 Thai soldiers and 9 Cambodian civilians.",
+     {("killed", 25, "exact", ""), ("killed", 14, "exact", "Thai soldiers"),
+      ("killed", 9, "exact", "Cambodian civilians")}),
+    ("18 Cambodian civilians have been killed.", {("killed", 18, "exact", "Cambodian civilians")}),
+    ("Cambodia's Defence Ministry said eight of its soldiers were killed.", {("killed", 8, "exact", "Cambodian soldiers")}),
+    ("Thai officials said 12 soldiers had died.", {("killed", 12, "exact", "Thai soldiers")}),
+    ("More than 20,000 people had been displaced across three border provinces.",
+     {("displaced", 20_000, "more_than", "")}),
+    ("At least 30 people have been killed. More than 20,000 people had been displaced in Oddar Meanchey province, "
+     "and 400,000 have fled overall.",
+     {("killed", 30, "at_least", ""), ("displaced", 20_000, "more_than", "in Oddar Meanchey province"),
+      ("displaced", 400_000, "exact", "")}),
+    ("In July, a five-day round of fighting killed 43 people and displaced about 300,000.", set()),
+    ("The clashes on December 7, 2025 were the worst in years.", set()),
+    ("The army deployed 40 tanks and 3,000 troops along the border.", set()),
+])
+def test_figures(body: str, expected: set) -> None:
+    assert figures(body) == expected
+
+
+def test_as_of_follows_the_dateline() -> None:
+    text = "T\n\nBANGKOK, Thailand (December 23, 2025) – By Sunday, at least 30 people had been killed.\n"
+    (fig,) = figures_in(sentences(text), DAY)
+    assert fig.as_of == dt.date(2025, 12, 21)
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ("Thai Defence Minister Natthaphon Narkphanit said the army would hold.", "Natthaphon Narkphanit",
+     "Defence Minister of Thailand"),
+    ("Malaysian Foreign Minister Mohamad Hasan chaired the talks.", "Mohamad Hasan", "Foreign Minister of Malaysia"),
+    ("Prak Sokhonn, Cambodia's foreign minister, said talks would go on.", "Prak Sokhonn",
+     "Foreign Minister of Cambodia"),
+    ("Thailand's new prime minister, Srettha Thavisin, said the army would hold.", "Srettha Thavisin",
+     "Prime Minister of Thailand"),
+    ("Thailand's Prime Minister Anutin Charnvirakul visited Surin.", "Anutin Charnvirakul",
+     "Prime Minister of Thailand"),
+    ("Former Cambodian Prime Minister Hun Sen wrote on Facebook.", "Hun Sen", "Former Prime Minister of Cambodia"),
+    ("US Secretary of State Marco Rubio spoke to both sides.", "Marco Rubio", "Secretary of State of the United States"),
+])
+def test_people(text: str, name: str, role: str) -> None:
+    found = {p.name: p.role for p in people_in(sentences(text))}
+    assert found == {name: role}
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("Bangkok, Thailand (December 9, 2025) – Fighting", dt.date(2025, 12, 9)),
+    ("PHNOM PENH, Dec 23 (Reuters) - The toll", dt.date(2025, 12, 23)),
+    ("BANGKOK — 24 December 2025: Thai troops", dt.date(2025, 12, 24)),
+    ("Section\n\nTitle\n\nSurin, Thailand, December 25, 2025 - x", dt.date(2025, 12, 25)),
+])
+def test_datelines(head: str, expected: dt.date) -> None:
+    assert find_dateline(head, 2025).date == expected
