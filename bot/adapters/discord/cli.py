@@ -10,14 +10,17 @@ MISSING_ID = ("DISCORD_APPLICATION_ID is not set. Copy the Application ID from "
 
 
 def cmd_invite(_args: argparse.Namespace) -> int:
-    from bot.adapters.discord.invite import PERMISSIONS, SCOPES, invite_url
+    from bot.adapters.discord.invite import PERMISSIONS, SCOPES, application_id_from_token, invite_url
     from bot.cli import CliError
     from bot.config import load_settings
 
     s = load_settings()  # no logging set-up: this only prints
-    if not s.discord_application_id:
+    app_id = s.discord_application_id
+    if not app_id and s.discord_token is not None:
+        app_id = application_id_from_token(s.discord_token.get_secret_value())
+    if not app_id:
         raise CliError(MISSING_ID)
-    print(invite_url(s.discord_application_id))
+    print(invite_url(app_id))
     print(f"Scopes: {', '.join(SCOPES)}. Permissions: {', '.join(PERMISSIONS)}.")
     print("Open the URL, pick your server and authorise; then run `make run` with DISCORD_TOKEN set.")
     return 0

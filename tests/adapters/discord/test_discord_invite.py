@@ -30,3 +30,19 @@ def test_invite_without_application_id_explains(capsys) -> None:
     assert main(["discord-invite"]) == 2
     err = capsys.readouterr().err
     assert "DISCORD_APPLICATION_ID is not set" in err and "developers/applications" in err
+
+
+def test_application_id_read_from_the_token_when_unset(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import base64
+
+    head = base64.b64encode(b"987654321098765432").decode().rstrip("=")
+    monkeypatch.setenv("DISCORD_TOKEN", f"{head}.GxYzAb.not-a-real-secret-part")
+    assert main(["discord-invite"]) == 0
+    out = capsys.readouterr().out
+    assert "client_id=987654321098765432" in out and "not-a-real-secret-part" not in out
+
+
+def test_a_token_that_is_not_a_bot_token_still_explains(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "garbage")
+    assert main(["discord-invite"]) == 2
+    assert "DISCORD_APPLICATION_ID is not set" in capsys.readouterr().err
