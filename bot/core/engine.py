@@ -57,14 +57,18 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 BOILERPLATE = re.compile(r"leave a reply|email address will not|required fields|cookie|subscribe to|"
                          r"share this|all rights reserved|^advertisement$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\"']?\s+(?=[\u201c\"A-Z0-9])")
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.4
 SOURCE_META = re.compile(
+    r"\bdateline\b|\b(date|dated)\s+(of|on)\s+(the\s+|this\s+)?(article|story|report|piece)\b|"
     r"\b(article|story|report|piece|source)\b.*\b(date|dated|when|where|filed|published|written|from|datelined?)\b|"
     r"\b(when|where)\b.*\b(article|story|report|piece)\b.*\b(published|written|filed|from|dated)\b", re.I)
 DATELINE = re.compile(r"^([A-Z][^\n(]{2,60}?)\s*\((\w+ \d{1,2}, \d{4})\)", re.M)
 HEAD_NOUN = re.compile(
     r"(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:(?:the|a|an)\s+|[a-z]+(?:'s|’s)\s+)"
     r"((?:[a-z-]+\s*){1,3}?)(?:\s+(?:of|for|in|at|on|like|between|from|to|with|during)\b.*)?\s*\??$")
+# Terms that place a question in the conflict without saying what it asks about.
+GENERIC_TERMS = frozenset({"cambodia", "thai", "usa", "malaysia", "military", "people", "clash", "border",
+                           "leader", "premier", "country", "government", "asean", "region", "province"})
 PROFILE_FILLER = frozenset({"role", "story", "article", "report", "here", "mention", "mentioned", "named",
                             "briefing", "clash", "news", "piece", "current"})
 ROLE_WORDS = re.compile(r"\b(minister|president|king|queen|secretary|general|commander|chief|spokes\w*|"
@@ -78,6 +82,7 @@ KNOWN_ELSEWHERE = frozenset("""china chinese beijing vietnam vietnamese hanoi la
 tokyo korea korean india indian russia russian moscow ukraine ukrainian australia australian canberra europe
 european eu nato un unesco unicef unhcr icrc imf britain british uk france french germany german singapore
 indonesia indonesian philippines brunei pope vatican israel iran taiwan""".split())
+CLOCK = re.compile(r"\b\d{1,2}(:\d{2})?\s*(a\.m\.|p\.m\.|am|pm|h\b)|\b\d{1,2}:\d{2}\b", re.I)
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen dozens hundreds
 thousands first second third fourth fifth sixth seventh eighth ninth tenth multiple several""".split())
 NUMBERED_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|first|second|third|fourth|fifth|"
@@ -315,7 +320,8 @@ class OfflineEngine:
         head = HEAD_NOUN.match(q.lower().strip())
         if head:
             noun = head.group(1).split()[-1]
-            if noun in unknown and noun not in GENERIC_HEADS:
+            specific = [t for t in qterms if t in self.vocab and t not in GENERIC_TERMS]
+            if noun in unknown and noun not in GENERIC_HEADS and not specific:
                 return f"The briefing does not cover {noun}."
         known = [t for t in qterms if t in self.vocab and t not in STOPWORDS]
         if not known:
@@ -347,7 +353,7 @@ class OfflineEngine:
         wanted = {t for t in qterms if t not in STOPWORDS}
         if not wanted:
             return 0.0
-        total = sum(self.idf.get(t, self.mean_idf / 2) for t in wanted)
+        total = sum(self.idf.get(t, self.mean_idf / 4) for t in wanted)
         matched = sum(self.idf[t] for t in wanted if t in doc.tf)
         return matched / total if total else 0.0
 
@@ -385,13 +391,13 @@ class OfflineEngine:
     def intent_boosts(self, q: str) -> dict[str, float]:
         low = q.lower()
         # Structured facts first, source sentences second.
-        boosts = {"passage": 0.7, "note": 0.8}
+        boosts = {"passage": 0.7, "note": 0.9}
         if re.match(r"\s*(when|what\s+(date|day|time))\b", low):
             boosts.update(event=1.3, agreement=1.3, upcoming=1.2, actor=0.6)
         elif re.match(r"\s*where\b|\bwhich\s+(province|place|area|region|town|city)", low):
             boosts.update(event=1.4, actor=0.7)
         elif re.match(r"\s*(who|whom|whose)\b", low):
-            boosts.update(request=1.2, claim=1.15, event=1.1, actor=1.0)
+            boosts.update(request=1.2, claim=1.15, event=1.1, actor=1.0, note=0.75)
         elif re.match(r"\s*(did|does|do|is|are|was|were|has|have|had)\b", low):
             boosts.update(claim=1.3, agreement=1.1)
         if re.search(r"\b(will|upcoming|next|planned|scheduled|going to)\b", low):
@@ -441,6 +447,9 @@ class OfflineEngine:
         elif (which := re.search(r"\bwhich\s+(province|town|city|village|district)\b", low)) and not (
                 isinstance(obj, Event) and obj.place):
             missing = f"which {which.group(1)}"
+        elif re.search(r"\b(what|which|at\s+what)\s+(time|hour)\b|\bwhen\s+exactly\b", low) \
+                and not CLOCK.search(best.text):
+            missing = "the exact time"
         elif re.match(r"\s*who\b", low) and "sign" in qterms and isinstance(obj, Agreement):
             missing = "who signed it"
         elif "duration" in qterms and re.search(r"\bhow\s+long\b", low) and not NUMBERED_DURATION.search(best.text):
@@ -558,20 +567,31 @@ class OfflineEngine:
                 cite.cite(other.evidence)
         text = " ".join(sentences)
         asked_dates = dates_in(q)
+        specific = self.unmatched_specifics(q, chosen)
         on_day = [e for e in self.briefing.events if e.when.date
                   and (e.when.date.month, e.when.date.day) in asked_dates]
-        specific = self.unmatched_specifics(q, chosen)
+        if specific and not on_day:
+            on_day = self.events_about(specific)
         if sub and not any(any(w.lower().rstrip("s") in s.scope.lower() for w in sub) for s in chosen):
             text = (f"The briefing does not break the figures down by {', '.join(sorted({w.lower() for w in sub}))} "
                     f"(not specified in the sources); overall: {text[0].lower()}{text[1:]}")
-        elif specific and not on_day:
+        elif specific:
             text = (f"The briefing does not give a separate figure for that ({specific}: not specified in the "
                     f"sources); the overall figures: {text[0].lower()}{text[1:]}")
         for event in on_day:
             cite.cite(event.evidence)
-            text = f"{event.statement} Overall toll reported: {text[0].lower()}{text[1:]}"
+            text = f"{event.statement} {text}"
         return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
                       fact_ids=[s.current.id for s in chosen], intent="figures")
+
+    def events_about(self, words_text: str) -> list[Event]:
+        """Events that all the given words point to (e.g. "koh kong attack")."""
+        wanted = set(terms(words_text))
+        found = []
+        for doc in self.docs:
+            if isinstance(doc.obj, Event) and wanted and wanted <= set(doc.tf):
+                found.append(doc.obj)
+        return found[:1]
 
     def unmatched_specifics(self, q: str, chosen: list[Series]) -> str:
         """Words that narrow a figure question to something the figures don't single out ("Koh Kong")."""

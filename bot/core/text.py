@@ -27,7 +27,7 @@ time times hour hours date moment quick quickly short brief briefly can't cannot
 whats wheres whos hows i've i'm i'd i'll you're you've we're they're isn't aren't wasn't weren't won't
 gone right correct true really sure mean means meant anybody anyone everyone nobody specifically
 affected impacted regarding concerning re guys pls plz thanks thank bit lost remind follow
-stuff info details detail
+stuff info details detail per after before during since while according actually supposed
 """.split())
 
 # Question words that carry intent; kept out of matching but read by the intent detector.
@@ -53,7 +53,9 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "resolve": ("resolve", "resolving", "resolved", "resolution", "resolutions", "settle", "settlement",
                 "solution", "solve", "solving", "end", "ending"),
     "breakthrough": ("breakthrough", "landmark", "milestone", "hailed", "significant", "important", "historic",
-                     "success", "successful", "considered"),
+                     "success", "successful", "considered", "regarded", "seen", "viewed", "perceived", "received",
+                     "welcomed", "praised", "celebrated"),
+    "preceded": ("preceded", "precede", "preceding", "prompted", "prior", "followed", "aftermath"),
     "immediate": ("immediate", "immediately", "instantly", "straightaway", "effect"),
     "stance": ("stance", "position", "view", "views", "opinion"),
     "method": ("method", "methods", "way", "ways", "means", "approach", "mechanism"),
@@ -113,7 +115,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "support": ("support", "supported", "back", "backs", "backed", "backing", "backer", "backers", "endorse", "endorsed",
                 "sponsor", "sponsored"),
     "future": ("future", "uncertain", "uncertainty", "jeopardy", "doubt", "collapse", "status", "alive",
-               "survive", "intact"),
+               "survive", "intact", "outlook", "prospects", "prospect", "fate", "viability", "threatened"),
     "willing": ("willing", "willingness", "ready", "open", "prepared", "keen", "eager"),
     "cooperate": ("cooperate", "cooperation", "cooperating", "collaborate", "collaboration", "co-operate"),
     "transparent": ("transparent", "transparency", "transparently", "independent", "impartial",
@@ -159,6 +161,9 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"\bsocial\s+media\b", " facebook "),
         (r"\bsoutheast\s+asian?\b", " asean "),
         (r"\bkl\b", " kualalumpur "),
+        (r"\baccording\s+to\b|\bas\s+per\b", " per "),
+        (r"\bkick(?:ed|s)?\s+in\b|\btake\s+effect\b|\bcome\s+into\s+force\b", " effect "),
+        (r"\bin\s+the\s+wake\s+of\b", " preceded "),
         (r"\bblew\s+up\b|\bwent\s+off\b", " bomb "),
         (r"\breach(?:ed|ing)?\s+out\b|\bgot\s+in\s+touch\b|\bdialed\b", " call "),
         (r"\bright\s+away\b|\bat\s+once\b|\bwith\s+immediate\s+effect\b", " immediately "),
