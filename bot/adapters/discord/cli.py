@@ -6,7 +6,7 @@ import argparse
 
 MISSING_ID = ("DISCORD_APPLICATION_ID is not set. Copy the Application ID from "
               "https://discord.com/developers/applications -> your application -> General Information, "
-              "then set DISCORD_APPLICATION_ID in .env or the environment.")
+              "then set DISCORD_APPLICATION_ID in .env or the environment (or set DISCORD_TOKEN, which contains it).")
 
 
 def cmd_invite(_args: argparse.Namespace) -> int:
