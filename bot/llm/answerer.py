@@ -106,12 +106,17 @@ class LLMAnswerer:
                 return dataclasses.replace(offline, engine="llm", fallback_reason=None)
             out.answer = strip_markers(out.answer, [g.id for g in given])
             check(out, {g.id: g for g in given}, prompt.system)
+            citations = cited_citations(passages, out.cited_ids)
+            if not citations:
+                raise CheckFailed("no_verbatim_citation", ", ".join(out.cited_ids))
         except CheckFailed as failed:
             return self.fallback(offline, failed.reason, failed.detail, started, usage)
+        except Exception as exc:  # noqa: BLE001 - a bug on this path must cost the phrasing, not the answer
+            log.exception("llm path failed")
+            return self.fallback(offline, "internal_error", type(exc).__name__, started, usage)
         self.record("llm", None, "", started, usage, out.cited_ids)
-        return Answer(question=question, answer=out.answer, found=True, engine="llm",
-                      citations=cited_citations(passages, out.cited_ids), fact_ids=out.cited_ids,
-                      intent=offline.intent)
+        return Answer(question=question, answer=out.answer, found=True, engine="llm", citations=citations,
+                      fact_ids=out.cited_ids, intent=offline.intent)
 
     def fallback(self, offline: Answer, reason: str, detail: str, started: float,
                  usage: dict[str, int]) -> Answer:
@@ -120,8 +125,9 @@ class LLMAnswerer:
 
     def record(self, engine: str, reason: str | None, detail: str, started: float, usage: dict[str, int],
                cited: list[str]) -> None:
-        extra = {"engine": engine, "prompt_version": self.prompt.version if self.prompt else None, "model": self.settings.openai_model,
-                 "ms": round((time.perf_counter() - started) * 1000, 1), "cited_ids": cited,
+        extra = {"engine": engine, "prompt_version": self.prompt.version if self.prompt else None,
+                 "model": self.settings.openai_model, "cited_ids": cited,
+                 "ms": round((time.perf_counter() - started) * 1000, 1),
                  "prompt_tokens": usage.get("prompt_tokens", 0),
                  "completion_tokens": usage.get("completion_tokens", 0),
                  "total_tokens": usage.get("total_tokens", 0)}

@@ -221,3 +221,17 @@ async def test_use_engine_answers_from_the_reloaded_briefing(llm_core, fake):
     before, after = ([p["id"] for p in passages_of(body)] for body in fake.requests)
     assert any(i.startswith("fg-killed") for i in before)
     assert not any(i.startswith("fg-killed") for i in after)
+
+
+async def test_a_cited_passage_without_a_verbatim_quote_is_not_shown(llm_settings, fake):
+    from bot.core.briefing_file import load_shipped_briefing
+    from bot.core.engine import OfflineEngine
+    from bot.llm.answerer import LLMAnswerer
+
+    briefing = load_shipped_briefing()
+    for f in briefing.figures:  # a quote that is not in its source can never be cited
+        f.evidence[0].quote = "a quote the article never contained"
+    answerer = LLMAnswerer(llm_settings, OfflineEngine(briefing))
+    fake.push(answer("At least 11 people have been killed, as of 12 Dec 2025.", "fg-killed"))
+    got = await answerer.answer(DEATHS, SLACK)
+    assert got.engine == "offline" and got.fallback_reason == "no_verbatim_citation"

@@ -134,3 +134,16 @@ async def test_a_missing_template_answers_offline_instead_of_crashing(llm_settin
     got = await LLMAnswerer(llm_settings, OfflineEngine(load_shipped_briefing())).answer("how many people died?")
     assert (got.engine, got.fallback_reason, got.found) == ("offline", "prompt_missing", True)
     assert fake.requests == []
+
+
+def test_rate_limit_is_a_sliding_minute_per_key():
+    from bot.llm.ratelimit import RateLimiter
+
+    now = [1000.0]
+    limiter = RateLimiter(2, clock=lambda: now[0])
+    assert limiter.wait_seconds("slack:U1") == 0 and limiter.wait_seconds("slack:U1") == 0
+    now[0] += 15
+    assert limiter.wait_seconds("slack:U1") == 45
+    assert limiter.wait_seconds("discord:U1") == 0
+    now[0] += 45
+    assert limiter.wait_seconds("slack:U1") == 0
