@@ -13,7 +13,7 @@ from bot.ingest.text import NATIONALITIES, Sentence, content_words
 _MONTH = "|".join(m.title() for m in MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _WEEKDAY = "|".join(d.title() for d in WEEKDAYS)
 DATE_PHRASE = re.compile(
-    rf"\b(?:on|from|since)\s+(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"\b(?:on)\s+(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH}))(?:,?\s+(?:19|20)\d\d)?\b"
     rf"|\b(?:on|next|last)\s+(?:{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b"
     rf"|\b(?:yesterday|tomorrow)\b")
@@ -24,11 +24,13 @@ KINDS = [
     ("agreement", r"\b(?:signed|sign|agreement|accord|deal)\b"),
     ("explosion", r"\b(?:bomb|bombing|blast|exploded|explosion|landmine|mine)\b"),
     ("clash", r"\b(?:clash|clashes|fighting|fired|fire|shelling|shelled|attack|attacks|attacked|airstrikes?"
-              r"|offensive|operations|broke\s+out|erupted|resumed)\b"),
-    ("statement", r"\b(?:post|said|announced|confirmed|wrote|posted|declared|decision|decided|statement|accused)\b"),
+              r"|offensive|operations|broke\s+out|erupted|resumed|struck|strikes?|drones?|artillery|rockets?)\b"),
+    ("decision", r"\b(?:decision|decided)\b"),
+    ("statement", r"\b(?:post|said|announced|confirmed|wrote|posted|declared|statement|accused)\b"),
 ]
 FUTURE = re.compile(r"\b(?:will|would|shall|agreed\s+to|plans?\s+to|planned|scheduled|is\s+due|are\s+due|to\s+be\s+held"
                     r"|expected\s+to|set\s+to|next|tomorrow|upcoming)\b", re.IGNORECASE)
+SAID_BEFORE = re.compile(r"\b(?:said|says|announced|told\s+\w+|stated|confirmed|wrote|posted|declared)\s*$")
 PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
 # "a General Border Committee meeting", "Special ASEAN Foreign Ministers' Meeting": the name a meeting goes by.
 MEETING_NAME = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){1,6})((?i:meeting|talks|summit|session|conference))\b")
@@ -61,7 +63,11 @@ def events_in(sentences: list[Sentence], report: dt.date, body_start: int = 0) -
         kind = kind_of(s.text, m.start())
         if kind is None:
             continue
-        future = bool(FUTURE.search(s.text))
+        # "said on Monday that ... would": the date is the statement's, not the plan's.
+        said = bool(SAID_BEFORE.search(s.text[:m.start()]))
+        future = bool(FUTURE.search(s.text)) and not said
+        if said:
+            kind = "statement"
         date = resolve_day(m.group(0), report, future=future)
         if date is None:
             continue
@@ -78,9 +84,12 @@ def events_in(sentences: list[Sentence], report: dt.date, body_start: int = 0) -
 
 
 def kind_of(text: str, at: int = 0) -> str | None:
-    """The kind named nearest to the date in the sentence ("the agreement signed on October 26")."""
+    """The kind named nearest to the date in the sentence ("the agreement signed on October 26"); a mere
+    statement only when nothing else happened in it."""
     best: tuple[int, int, str] | None = None
     for rank, (kind, rx) in enumerate(KINDS):
+        if kind == "statement" and best is not None:
+            break
         for m in re.finditer(rx, text, re.IGNORECASE):
             distance = abs(m.start() - at)
             if best is None or (distance, rank) < best[:2]:

@@ -61,6 +61,12 @@ TOLL = re.compile(
     rf"(?P<mid>[^.;:!?]{{0,120}}?)\s(?P<link>to|at|of|reached|reaching|hit|hitting|passed|topped|exceeded|surpassed"
     rf"|stands\s+at|stood\s+at|is|was|now)\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b(?=(?P<rest>[^.;:!?]{{0,60}}))",
     re.IGNORECASE)
+# "26 Thai soldiers and four Thai civilians had been killed": two figures, one verb.
+_NP_SHORT = r"(?:\s+[A-Za-z'’-]+){1,3}?"
+COORDINATED = re.compile(
+    rf"(?:(?P<q>{QUAL})\s+)?\b(?P<n>{NUM})\b(?P<np>{_NP_SHORT}),?\s+and\s+(?:(?P<q2>{QUAL})\s+)?(?P<n2>{NUM})\b"
+    rf"(?P<np2>{_NP_SHORT})\s+(?:(?:have|has|had|were|was|are|is)\s+)?(?:(?:now|also|reportedly|since|already)\s+)?"
+    rf"(?:been\s+)?(?:{_VERBS})\b", re.IGNORECASE)
 CLAIMED_LIVES = re.compile(rf"\bclaim(?:ed|ing|s)\s+(?:the\s+)?lives\s+of\s+(?:(?P<q>{QUAL})\s+)?(?P<n>{NUM})\b"
                            rf"(?=(?P<rest>[^.;:!?]{{0,60}}))", re.IGNORECASE)
 # "... killed 25 people, including 14 Thai soldiers and 9 Cambodian civilians"
@@ -203,6 +209,15 @@ def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> l
             scope, noun, loc_only = scope_of(words, m["rest"][len(words) + 1:], text, m.start())
             add(m.start(), m.span("n"), FoundFigure("killed", value, None, qualifier_of(m["q"]), noun, scope, as_of,
                                                     s, loc_only, in_body))
+    for m in COORDINATED.finditer(text):
+        metric = next(name for name, _ in VERB_METRIC if m[f"v_{name}"])
+        for q, n, np in (("q", "n", "np"), ("q2", "n2", "np2")):
+            value, head = number(m[n]), (m[np] or "").strip()
+            if not value or any(w in _BAD_NP or w.isdigit() for w in head.lower().split()):
+                continue
+            scope, noun, loc_only = scope_of(head, "", text, m.start())
+            add(m.start(n), m.span(n), FoundFigure(metric, value, None, qualifier_of(m[q]), noun, scope or head.lower(),
+                                                   as_of, s, False, in_body))
     pos = 0
     while (m := SUBJECT.search(text, pos)) is not None:
         pos = m.start() + 1

@@ -164,3 +164,18 @@ def test_every_candidate_quote_is_in_its_source(sqlite_url: str) -> None:
         for ev in q.fact.evidence:
             text = b.source(ev.source_id).text
             assert text[ev.char_start:ev.char_end] == ev.quote
+
+
+def test_a_differing_date_for_the_roadside_bomb_is_a_conflict(sqlite_url: str) -> None:
+    store = make_store(sqlite_url)
+    result = ingest(store, str(REPORTS / "2025-12-29-drones.txt"))
+    bomb = [c for _, c in result.queued if c.kind == "event" and "roadside bomb" in c.fact.summary]
+    assert len(bomb) == 1 and bomb[0].status == "conflict"
+    assert "ev-dec7-bomb" in bomb[0].reason and "7 Dec 2025" in bomb[0].reason and "8 Dec 2025" in bomb[0].reason
+    assert not [c for _, c in result.queued if c.kind == "actor" and c.fact.name == "Anutin Charnvirakul"]
+    review.approve(store, None)
+    b = store.load_briefing()
+    assert next(e for e in b.events if e.id == "ev-dec7-bomb").when.date.isoformat() == "2025-12-07"
+    scoped = {(s.metric, s.scope): s.current.value for s in series_of(b.figures) if s.scope}
+    assert scoped[("killed", "Thai soldiers")] == 26 and scoped[("killed", "Cambodian civilians")] == 18
+    assert headline(b, "killed").current.value == 48
