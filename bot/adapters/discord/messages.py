@@ -8,33 +8,21 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 from collections import OrderedDict
 
 import aiohttp
 import discord
 
 from bot import metrics
+from bot.adapters.console import parse
 from bot.adapters.discord.asker import from_message
+from bot.adapters.discord.commands import failure_reply
+from bot.adapters.discord.poster import new_nonce
 from bot.adapters.discord.render import render, to_embeds
 from bot.core.commands import Core
 from bot.core.reply import Reply
 
 log = logging.getLogger("briefbot.discord")
-
-COMMAND = re.compile(r"^/(\w[\w-]*)\s*(.*)$", re.S)
-
-
-def nonce() -> str:
-    # With enforce_nonce, Discord returns the first message for a repeated nonce instead of a duplicate.
-    return secrets.token_hex(10)
-
-
-def parse(text: str) -> tuple[str, str]:
-    """'/casualties' -> ('casualties', ''); anything else is a question for 'ask'."""
-    m = COMMAND.match(text.strip())
-    return (m.group(1).lower(), m.group(2)) if m else ("ask", text.strip())
-
 
 def strip_mentions(message: discord.Message, me: discord.abc.User) -> str:
     return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
@@ -71,8 +59,6 @@ async def on_message(client: discord.Client, core: Core, seen: Seen, message: di
         reply = await core.handle(command, text, from_message(message))
     except Exception:  # noqa: BLE001 - the asker gets a short message; the log has the details
         log.exception("mention failed", extra={"message": message.id, "channel": message.channel.id})
-        from bot.adapters.discord.commands import failure_reply
-
         reply = failure_reply()
     try:
         await send_reply(message, reply)
@@ -87,9 +73,9 @@ async def send_reply(message: discord.Message, reply: Reply) -> None:
     for i, part in enumerate(render(reply)):
         files = [discord.File(p) for p in part.files]
         if i == 0:
-            await message.reply(embeds=to_embeds(part), files=files, mention_author=False, nonce=nonce())
+            await message.reply(embeds=to_embeds(part), files=files, mention_author=False, nonce=new_nonce())
         else:
-            await message.channel.send(embeds=to_embeds(part), files=files, nonce=nonce())
+            await message.channel.send(embeds=to_embeds(part), files=files, nonce=new_nonce())
 
 
 def register(client: discord.Client, core: Core) -> None:

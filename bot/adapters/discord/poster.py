@@ -26,6 +26,11 @@ log = logging.getLogger("briefbot.discord")
 SEND_TIMEOUT = 60.0
 
 
+def new_nonce() -> str:
+    # With enforce_nonce, Discord returns the first message for a repeated nonce instead of a duplicate.
+    return secrets.token_hex(10)
+
+
 class DiscordPoster:
     platform = "discord"
 
@@ -34,8 +39,8 @@ class DiscordPoster:
 
     def render(self, reply: Reply) -> list[dict[str, Any]]:
         """JSON payloads: {"embeds": [...], "files": [paths], "nonce": "..."}; one per message."""
-        return [{"content": m.content, "embeds": m.embeds, "files": [str(p) for p in m.files],
-                 "nonce": secrets.token_hex(10)} for m in render_messages(reply)]
+        return [{"embeds": m.embeds, "files": [str(p) for p in m.files], "nonce": new_nonce()}
+                for m in render_messages(reply)]
 
     async def send(self, channel_id: str, payload: dict[str, Any]) -> str:
         try:
@@ -43,8 +48,6 @@ class DiscordPoster:
         except ValueError:
             raise PermanentError(f"“{channel_id}” is not a Discord channel id") from None
         kwargs: dict[str, Any] = {"embeds": [discord.Embed.from_dict(e) for e in payload.get("embeds", [])]}
-        if payload.get("content"):
-            kwargs["content"] = payload["content"]
         if payload.get("nonce"):
             kwargs["nonce"] = payload["nonce"]
         files = [discord.File(Path(p)) for p in payload.get("files", [])]

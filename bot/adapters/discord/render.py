@@ -1,7 +1,8 @@
 """A Reply as Discord messages with embeds, split cleanly within Discord's limits.
 
 Embeds are built as plain dicts (the API's JSON), so the same output serves interaction responses
-(`to_embeds`) and the scheduled-post Poster (JSON payloads). A reply is cut into units that are never
+(`to_embeds`) and the scheduled-post Poster (JSON payloads). Messages carry no content text (so the
+2,000-character content limit never applies); everything is in embeds. A reply is cut into units that are never
 split: a line of text, a bullet item, a field, a footnote with its verbatim quote. Units are packed
 into embeds (description ≤ 4,096, ≤ 25 fields) and embeds into messages (≤ 10 embeds, ≤ 6,000
 characters over all of a message's embeds). Only a single unit bigger than a whole embed is cut, at a
@@ -16,7 +17,6 @@ from typing import Any
 
 from bot.core.reply import Reply
 
-CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELDS_LIMIT = 25
@@ -39,7 +39,6 @@ def escape(text: str) -> str:
 
 @dataclass
 class Message:
-    content: str | None = None
     embeds: list[dict[str, Any]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -176,8 +175,3 @@ def to_embeds(message: Message) -> list[Any]:
     import discord
 
     return [discord.Embed.from_dict(e) for e in message.embeds]
-
-
-def plain(reply: Reply) -> str:
-    """A short plain-text version (≤ 2,000 characters), for places that cannot show embeds."""
-    return cut(reply.to_text(), CONTENT_LIMIT)[0]
