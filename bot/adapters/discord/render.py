@@ -39,6 +39,7 @@ def escape(text: str) -> str:
 
 @dataclass
 class Message:
+    content: str | None = None  # kept for callers' payloads; the renderer puts everything in embeds
     embeds: list[dict[str, Any]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
