@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import importlib
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -68,8 +67,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def reply_json(question: str, reply: object) -> dict:
     """The `ask --json` protocol: question, answer, found, engine, citations (and fallback_reason)."""
-    text = reply.sections[0].text if reply.sections else ""  # type: ignore[attr-defined]
-    text = re.sub(r"(\s*\[\d+\])+$", "", text)  # footnote markers belong to chat, not to the JSON answer
+    text = reply.answer or " ".join(s.text for s in reply.sections)  # type: ignore[attr-defined]
     data = {"question": question, "answer": text, "found": reply.found,  # type: ignore[attr-defined]
             "engine": reply.engine,  # type: ignore[attr-defined]
             "citations": [c.to_json() for c in reply.citations]}  # type: ignore[attr-defined]

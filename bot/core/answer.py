@@ -19,6 +19,20 @@ class Answer:
     # Ids of the facts and passages the answer rests on (what a model may cite).
     fact_ids: list[str] = field(default_factory=list)
     intent: str = ""
+    # The answer with footnote markers after each sentence they support ("... [1] ... [2]"), for chat.
+    marked: str = ""
+
+    def prefix(self, text: str, marks: str = "") -> None:
+        """Put a sentence (a caveat, a related event) before the answer; `marks` cite it in the chat text."""
+        self.answer = f"{text} {self.answer}"
+        if self.marked:
+            self.marked = f"{text} {marks} {self.marked}" if marks else f"{text} {self.marked}"
+
+    def chat_text(self) -> str:
+        if self.marked:
+            return self.marked
+        marks = "".join(f"[{c.n}]" for c in self.citations)
+        return f"{self.answer} {marks}".rstrip()
 
     def to_json(self) -> dict:
         data = {"question": self.question, "answer": self.answer, "found": self.found,

@@ -206,10 +206,7 @@ def briefing(b: Briefing, full: bool = False) -> Reply:
 
 
 def answer_reply(ans: Answer) -> Reply:
-    text = ans.answer
-    if ans.citations:
-        text += " " + "".join(f"[{c.n}]" for c in ans.citations)
-    return Reply(title=ans.question, sections=[Section(text=text)], citations=ans.citations,
+    return Reply(title=ans.question, sections=[Section(text=ans.chat_text())], answer=ans.answer, citations=ans.citations,
                  found=ans.found, engine=ans.engine, command="ask", fallback_reason=ans.fallback_reason)
 
 

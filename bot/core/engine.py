@@ -461,13 +461,12 @@ class OfflineEngine:
         if missing is None:
             strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]
             if strange:
-                ans.answer = f"The briefing does not say exactly that (nothing on “{strange[0]}”). " \
-                             f"The closest it has: {ans.answer}"
+                ans.prefix(f"The briefing does not say exactly that (nothing on “{strange[0]}”). The closest it has:")
                 ans.intent += ":hedged"
             return ans
         if not ans.found:
             return ans
-        ans.answer = f"The briefing does not say {missing}. What it does say: {ans.answer}"
+        ans.prefix(f"The briefing does not say {missing}. What it does say:")
         ans.intent += ":hedged"
         return ans
 
@@ -521,10 +520,9 @@ class OfflineEngine:
         parts = [f"{lead} (topic: {claim.topic.lower()})."]
         parts += [c.statement for c in group]
         cite = Citer(self.briefing)
-        for c in group:
-            cite.cite(c.evidence)
+        marked = [parts[0]] + [f"{c.statement} {cite.cite(c.evidence)}".rstrip() for c in group]
         return Answer(question=q, answer=" ".join(parts), found=bool(cite.citations), citations=cite.citations,
-                      fact_ids=[c.id for c in group], intent="claim")
+                      fact_ids=[c.id for c in group], intent="claim", marked=" ".join(marked))
 
     def figure_sentence(self, s: Series) -> str:
         cur = s.current
@@ -559,30 +557,31 @@ class OfflineEngine:
         if not chosen:
             return self.refuse(q, "The briefing holds no such figure.", "no_figure")
         cite = Citer(self.briefing)
-        sentences = []
+        sentences, marked = [], []
         for s in chosen:
             sentences.append(self.figure_sentence(s))
-            cite.cite(s.current.evidence)
-            for other in s.disagreeing():
-                cite.cite(other.evidence)
+            marks = cite.cite(s.current.evidence) + "".join(cite.cite(o.evidence) for o in s.disagreeing())
+            marked.append(f"{sentences[-1]} {marks}".rstrip())
         text = " ".join(sentences)
+        marked_text = " ".join(marked)
         asked_dates = dates_in(q)
         specific = self.unmatched_specifics(q, chosen)
         on_day = [e for e in self.briefing.events if e.when.date
                   and (e.when.date.month, e.when.date.day) in asked_dates]
         if specific and not on_day:
             on_day = self.events_about(specific)
+        ans = Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
+                     fact_ids=[s.current.id for s in chosen], intent="figures", marked=marked_text)
         if sub and not any(any(w.lower().rstrip("s") in s.scope.lower() for w in sub) for s in chosen):
-            text = (f"The briefing does not break the figures down by {', '.join(sorted({w.lower() for w in sub}))} "
-                    f"(not specified in the sources); overall: {text[0].lower()}{text[1:]}")
+            ans.prefix(f"The briefing does not break the figures down by {', '.join(sorted({w.lower() for w in sub}))} "
+                       f"(not specified in the sources). Overall:")
         elif specific:
-            text = (f"The briefing does not give a separate figure for that ({specific}: not specified in the "
-                    f"sources); the overall figures: {text[0].lower()}{text[1:]}")
+            ans.prefix(f"The briefing does not give a separate figure for that ({specific}: not specified in the "
+                       f"sources). Overall:")
         for event in on_day:
-            cite.cite(event.evidence)
-            text = f"{event.statement} {text}"
-        return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
-                      fact_ids=[s.current.id for s in chosen], intent="figures")
+            ans.prefix(event.statement, cite.cite(event.evidence))
+        ans.citations = cite.citations
+        return ans
 
     def events_about(self, words_text: str) -> list[Event]:
         """Events that all the given words point to (e.g. "koh kong attack")."""

@@ -53,6 +53,8 @@ class Reply:
     command: str = ""
     fallback_reason: str | None = None
     attachments: list[Path] = field(default_factory=list)
+    # For answers: the answer as one plain paragraph, without footnote markers (the JSON protocol).
+    answer: str = ""
 
     def source_line(self) -> str:
         """'Sources: Title (publisher, 2025-12-12)', one entry per distinct source."""

@@ -63,7 +63,7 @@ def test_disputed_claim_is_answered_as_disputed_with_who_says_what(engine: Offli
 
 def test_subgroup_toll_is_not_invented(engine: OfflineEngine) -> None:
     ans = engine.answer_now("How many Thai soldiers have been killed?")
-    assert "does not break the figures down" in ans.answer and "at least 11" in ans.answer
+    assert "does not break the figures down" in ans.answer and "at least 11" in ans.answer.lower()
     assert not re.search(r"\b(?!11\b)\d+ (thai )?soldiers", ans.answer, re.I)
 
 
