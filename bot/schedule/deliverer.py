@@ -64,9 +64,9 @@ class Deliverer:
                         extra={"subscription": sub.id, "platform": sub.platform})
             return "no-poster"
         b = await self.briefing()
-        reply, shown = await asyncio.to_thread(self.build, b, sub, local_date)
+        reply, shown = await self.ledger.call(self.build, b, sub, local_date)
         payloads = poster.render(reply)
-        d = await asyncio.to_thread(self.ledger.claim, sub, local_date, payloads, shown, retry_failed)
+        d = await self.ledger.write(self.ledger.claim, sub, local_date, payloads, shown, retry_failed)
         if d is None:
             log.info("briefing already claimed or done; not posting again",
                      extra={"subscription": sub.id, "local_date": local_date.isoformat()})
@@ -78,7 +78,7 @@ class Deliverer:
         poster = self.posters.get(d.platform)
         if poster is None:
             return "no-poster"
-        mine = await asyncio.to_thread(self.ledger.take_over, d.subscription_id, d.local_date)
+        mine = await self.ledger.write(self.ledger.take_over, d.subscription_id, d.local_date)
         if mine is None:
             return "taken"
         log.info("resuming an interrupted delivery", extra={"delivery": d.id, "parts_sent": mine.parts_sent,
@@ -90,5 +90,5 @@ class Deliverer:
             return await send_delivery(d, poster, self.ledger, self.fanout, self.policy)
         except asyncio.CancelledError:
             # Stopping: hand the row back at once so another replica (or the next start) resumes it.
-            self.ledger.release(d)
+            self.ledger.release(d)  # a quick write of its own, done before the task ends
             raise

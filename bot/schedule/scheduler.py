@@ -116,7 +116,7 @@ class BriefingScheduler:
             self.apply(subs.all_subscriptions(self.store))
 
     async def refresh(self) -> None:
-        rows = await asyncio.to_thread(subs.all_subscriptions, self.store)
+        rows = await self.deliverer.ledger.call(subs.all_subscriptions, self.store)
         self.apply(rows)
 
     def apply(self, table: list[Subscription]) -> None:
@@ -178,7 +178,7 @@ class BriefingScheduler:
         if task is not None:
             self._tasks.add(task)
         try:
-            sub = await asyncio.to_thread(subs.get, self.store, sub_id)
+            sub = await self.deliverer.ledger.call(subs.get, self.store, sub_id)
             if sub is None:  # removed elsewhere since the last poll
                 self._remove(sub_id)
                 return
@@ -193,14 +193,14 @@ class BriefingScheduler:
     async def catch_up(self) -> None:
         """Post what was due while the bot was down, within the grace; record what is past it."""
         now = dt.datetime.now(dt.UTC)
-        rows = await asyncio.to_thread(subs.all_subscriptions, self.store)
+        rows = await self.deliverer.ledger.call(subs.all_subscriptions, self.store)
         for sub in rows:
             if sub.platform not in self.deliverer.posters:
                 continue
             due = last_due(sub, now)
             if due is None or (sub.created_at is not None and sub.created_at > due):
                 continue  # nothing was due since the subscription was made
-            if await asyncio.to_thread(self.deliverer.ledger.get, sub.id, due.date()) is not None:
+            if await self.deliverer.ledger.call(self.deliverer.ledger.get, sub.id, due.date()) is not None:
                 continue
             late = (now - due).total_seconds()
             where = {"subscription": sub.id, "channel": sub.where(), "due": due.isoformat(),
@@ -211,7 +211,7 @@ class BriefingScheduler:
             elif due.date() == now.astimezone(sub.tz).date():
                 reason = (f"the bot was not running at {due:%H:%M} {sub.timezone} and came back "
                           f"{late / 60:.0f} min later, past the {self.grace / 60:.0f} min grace")
-                if await asyncio.to_thread(self.deliverer.ledger.skip, sub, due.date(), reason):
+                if await self.deliverer.ledger.write(self.deliverer.ledger.skip, sub, due.date(), reason):
                     log.warning("morning briefing skipped for today", extra={**where, "reason": reason})
         await self.resume_stale()
 
@@ -220,15 +220,15 @@ class BriefingScheduler:
         now = dt.datetime.now(dt.UTC)
         since = (now - dt.timedelta(seconds=self.grace + 86400)).date()
         ledger = self.deliverer.ledger
-        for d in await asyncio.to_thread(ledger.stale_claims, since):
+        for d in await self.deliverer.ledger.call(ledger.stale_claims, since):
             if (now - d.claimed_at).total_seconds() <= self.grace:
                 self._spawn(self.deliverer.resume(d))
                 continue
-            mine = await asyncio.to_thread(ledger.take_over, d.subscription_id, d.local_date)
+            mine = await self.deliverer.ledger.write(ledger.take_over, d.subscription_id, d.local_date)
             if mine is not None:
                 reason = (f"interrupted after {mine.parts_sent} of {mine.parts_total} parts and not "
                           "resumed within the grace")
-                await asyncio.to_thread(ledger.fail, mine, reason)
+                await self.deliverer.ledger.write(ledger.fail, mine, reason)
                 log.warning("interrupted briefing abandoned", extra={"delivery": d.id, "reason": reason})
 
     def _missed(self, event: JobExecutionEvent) -> None:

@@ -69,7 +69,8 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
             transient = limited = 0
             while True:
                 # Renewing the lease also checks the row is still ours before anything is posted.
-                if not await asyncio.to_thread(ledger.attempt, d):
+                d.attempts += 1
+                if not ledger.lease_fresh(d) and not await ledger.write(ledger.attempt, d):
                     log.warning("delivery taken over by another process; stopping", extra=where)
                     return "lost"
                 try:
@@ -82,7 +83,7 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
                         return await _fail(d, ledger, f"rate limited {limited} times on part {part + 1}: {exc}",
                                            where)
                     wait = exc.retry_after + random.uniform(0, 0.05)  # spread the herd a little
-                    await asyncio.to_thread(ledger.renew, d, wait)
+                    await ledger.write(ledger.renew, d, wait)
                     await sleep(wait)
                     continue
                 except PermanentError as exc:
@@ -103,7 +104,7 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
                     await sleep(wait)
                     continue
                 break
-            if not await asyncio.to_thread(ledger.part_sent, d, message_id):
+            if not await ledger.write(ledger.part_sent, d, part, message_id):
                 log.warning("delivery taken over while sending; stopping", extra=where)
                 return "lost"
     metrics.DELIVERIES.labels(d.platform, "sent").inc()
@@ -112,7 +113,7 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
 
 
 async def _fail(d: Delivery, ledger: Ledger, reason: str, where: dict) -> str:
-    await asyncio.to_thread(ledger.fail, d, reason)
+    await ledger.write(ledger.fail, d, reason)
     metrics.DELIVERIES.labels(d.platform, "failed").inc()
     log.error("briefing delivery failed", extra={**where, "reason": reason})
     return "failed"

@@ -38,13 +38,13 @@ def test_stale_claim_is_taken_over_by_one_only(store_url: str) -> None:
     sub = _sub(store)
     dead = Ledger(store, owner="dead")
     d = dead.claim(sub, DAY, [{"text": "1"}, {"text": "2"}], {})
-    assert dead.part_sent(d, "ts-1")
+    assert dead.part_sent(d, 0, "ts-1")
     dead.release(d)  # its lease ran out
     a, b = Ledger(store, owner="a"), Ledger(store, owner="b")
     taken = a.take_over(sub.id, DAY)
     assert taken is not None and taken.parts_sent == 1 and taken.payloads[1] == {"text": "2"}
     assert b.take_over(sub.id, DAY) is None
-    assert not dead.part_sent(d, "ts-2")  # the old owner can no longer write
+    assert not dead.part_sent(d, 1, "ts-2")  # the old owner can no longer write
 
 
 async def test_429_then_200_posts_exactly_one_message(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
@@ -90,7 +90,7 @@ async def test_restart_resumes_at_the_next_part(store: Store, slack: FakeSlackAP
     parts = [{"text": f"part {n}"} for n in (1, 2, 3)]
     crashed = Ledger(store, owner="crashed")
     d = crashed.claim(sub, DAY, parts, {})
-    assert crashed.attempt(d) and crashed.part_sent(d, "ts-earlier")  # part 1 went out, then it died
+    assert crashed.attempt(d) and crashed.part_sent(d, 0, "ts-earlier")  # part 1 went out, then it died
     crashed.release(d)
     deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
     stale = deliverer.ledger.stale_claims(DAY)
