@@ -29,6 +29,7 @@ RUN groupadd --system --gid 10001 briefbot \
     && chown briefbot:briefbot /data
 COPY --from=build /opt/venv /opt/venv
 COPY config/settings.example.toml /app/config/settings.example.toml
+COPY prompts /app/prompts
 WORKDIR /app
 USER 10001:10001
 VOLUME /data

@@ -95,5 +95,5 @@ def setup_logging(settings: Settings, stream=None, level: str | None = None) -> 
     root.addHandler(handler)
     root.setLevel(level or settings.log_level)
     # Library chatter (and anything that might echo a header) stays at WARNING.
-    for noisy in ("discord", "slack_bolt", "slack_sdk", "aiohttp.access", "httpx", "openai", "apscheduler"):
+    for noisy in ("discord", "slack_bolt", "slack_sdk", "aiohttp.access", "httpx", "httpx2", "openai", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
