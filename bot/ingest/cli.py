@@ -41,9 +41,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from bot.ingest.pipeline import ingest
 
     s, store = _store()
+    extractor = None
+    if s.openai_enabled:
+        import asyncio
+
+        from bot.ingest.model_extract import model_candidates
+
+        def extractor(source, known):  # noqa: ANN001, ANN202 - Source, Known -> list[Candidate]
+            return asyncio.run(model_candidates(source, known, s))
     try:
         result = ingest(store, args.target, title=args.title, publisher=args.publisher, published=args.published,
-                        max_bytes=s.ingest_max_bytes, timeout=s.ingest_timeout, auto_approve=s.ingest_auto_approve)
+                        max_bytes=s.ingest_max_bytes, timeout=s.ingest_timeout, auto_approve=s.ingest_auto_approve,
+                        extractor=extractor)
     except IngestError as exc:
         raise CliError(str(exc)) from None
     if result.duplicate:

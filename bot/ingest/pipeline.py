@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -15,12 +16,17 @@ from bot.core.models import Source
 from bot.core.store import Store, sources
 from bot.ingest import IngestError
 from bot.ingest.dateline import find_dateline, parse_date
-from bot.ingest.extract import Candidate, extract
+from bot.ingest.extract import Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
 from bot.ingest.review import apply, check, ensure_table, load_known, queue
 from bot.ingest.text import slug
 
 log = logging.getLogger("briefbot.ingest")
+
+
+# Proposes more candidates for a stored-to-be source (the model-backed extractor); runs before the
+# transaction, so a slow model never holds the database.
+Extractor = Callable[[Source, Known], list[Candidate]]
 
 
 @dataclass
@@ -38,16 +44,17 @@ class Ingested:
 
 def ingest(store: Store, target: str, *, title: str | None = None, publisher: str | None = None,
            published: str | dt.date | None = None, max_bytes: int = 2 * 1024 * 1024, timeout: float = 15.0,
-           auto_approve: bool = False, today: dt.date | None = None) -> Ingested:
+           auto_approve: bool = False, today: dt.date | None = None, extractor: Extractor | None = None,
+           ) -> Ingested:
     """Ingest PATH, URL or '-'. IngestError for unusable input; the store is then untouched."""
     fetched = fetch(target, max_bytes, timeout)
     return ingest_text(store, fetched, title=title, publisher=publisher, published=published,
-                       auto_approve=auto_approve, today=today)
+                       auto_approve=auto_approve, today=today, extractor=extractor)
 
 
 def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, publisher: str | None = None,
                 published: str | dt.date | None = None, auto_approve: bool = False,
-                today: dt.date | None = None) -> Ingested:
+                today: dt.date | None = None, extractor: Extractor | None = None) -> Ingested:
     text = fetched.text
     if not text.strip():
         raise IngestError(f"{fetched.origin}: empty, there is no text to ingest")
@@ -59,8 +66,14 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
     if existing is not None:
         log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin})
         return Ingested(existing, report_title, date, duplicate=True)
+    with store.begin() as conn:
+        source_id = unique_source_id(conn, f"src-{date.isoformat()}-{slug(report_title, 40)}")
+        known = load_known(conn) if extractor is not None else Known()
+    source = Source(id=source_id, title=report_title, publisher=(publisher or fetched.publisher or "").strip(),
+                    url=fetched.url, published_at=date, retrieved_at=dt.datetime.now(dt.UTC), text=text, sha256=sha)
+    extra = extractor(source, known) if extractor is not None else []
     try:
-        result = store_report(store, fetched, text, sha, report_title, date, publisher, auto_approve)
+        result = store_report(store, source, extra, auto_approve)
     except IntegrityError:
         # Another process stored the same text a moment ago.
         return Ingested(store.source_by_hash(sha) or "", report_title, date, duplicate=True)
@@ -69,17 +82,12 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
     return result
 
 
-def store_report(store: Store, fetched: Fetched, text: str, sha: str, report_title: str, date: dt.date,
-                 publisher: str | None, auto_approve: bool) -> Ingested:
+def store_report(store: Store, source: Source, extra: list[Candidate], auto_approve: bool) -> Ingested:
     with store.begin() as conn:
-        source_id = unique_source_id(conn, f"src-{date.isoformat()}-{slug(report_title, 40)}")
-        source = Source(id=source_id, title=report_title, publisher=(publisher or fetched.publisher or "").strip(),
-                        url=fetched.url, published_at=date, retrieved_at=dt.datetime.now(dt.UTC), text=text,
-                        sha256=sha)
         known = load_known(conn)
-        result = Ingested(source_id, report_title, date)
+        result = Ingested(source.id, source.title, source.published_at)
         store.add_source(source, conn)
-        for c in extract(source, known):
+        for c in [*extract(source, known), *extra]:
             problem = check(c, known)
             if problem == "duplicate":
                 continue
@@ -88,7 +96,7 @@ def store_report(store: Store, fetched: Fetched, text: str, sha: str, report_tit
             elif auto_approve and c.kind == "figure":
                 apply(store, conn, c, known)
                 c.status = "approved"
-            result.queued.append((queue(conn, source_id, c), c))
+            result.queued.append((queue(conn, source.id, c), c))
         store.bump_revision(conn)
     return result
 

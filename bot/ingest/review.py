@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, DateTime, Integer, String, Table, Text, insert, select, update
 from sqlalchemy.engine import Connection
 
-from bot.core.models import Actor, Event, Figure, Upcoming
+from bot.core.models import Actor, Agreement, Claim, Event, Figure, Request, Upcoming
 from bot.core.store import Store, facts, figures, metadata
 from bot.ingest.events import identity_words, same_event
 from bot.ingest.extract import Candidate, Known
@@ -31,7 +31,9 @@ candidates = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-MODELS = {"figure": Figure, "actor": Actor, "event": Event, "upcoming": Upcoming}
+MODELS = {"figure": Figure, "actor": Actor, "event": Event, "upcoming": Upcoming, "claim": Claim,
+          "request": Request, "agreement": Agreement}
+_KNOWN_LISTS = {"actor": "actors", "event": "events", "upcoming": "upcoming"}
 
 
 @dataclass
@@ -61,8 +63,7 @@ def load_known(conn: Connection) -> Known:
     for r in conn.execute(select(facts.c.kind, facts.c.data).where(facts.c.kind.in_(["actor", "event", "upcoming"]))
                           .order_by(facts.c.created_at, facts.c.id)):
         model = MODELS[r.kind]
-        getattr(known, {"actor": "actors", "event": "events", "upcoming": "upcoming"}[r.kind]).append(
-            model.model_validate_json(r.data))
+        getattr(known, _KNOWN_LISTS[r.kind]).append(model.model_validate_json(r.data))
     return known
 
 
@@ -240,4 +241,5 @@ def apply(store: Store, conn: Connection, c: Candidate, known: Known) -> None:
         known.upcoming = [fact if u.id == c.replaces else u for u in known.upcoming]  # type: ignore[misc]
     else:
         store.add_fact(c.kind, fact, conn)
-        getattr(known, {"actor": "actors", "event": "events", "upcoming": "upcoming"}[c.kind]).append(fact)
+        if c.kind in _KNOWN_LISTS:
+            getattr(known, _KNOWN_LISTS[c.kind]).append(fact)
