@@ -45,6 +45,7 @@ class Call:
     status: int = 200  # what the fake answered
     error: str = ""  # the Slack error code it answered, if any
     channel: str = ""  # for posts: the channel (for response URLs, the one given to response_url())
+    path: str = ""
     at: float = field(default_factory=time.monotonic)
 
 
@@ -227,7 +228,8 @@ class FakeSlackAPI:
         return args
 
     def _record(self, method: str, args: dict[str, Any], request: web.Request, channel: str = "") -> Call:
-        call = Call(method=method, args=args, headers=dict(request.headers), channel=channel)
+        call = Call(method=method, args=args, headers=dict(request.headers), channel=channel,
+                    path=request.path)
         self.calls.append(call)
         self._changed.set()
         return call
@@ -389,7 +391,9 @@ class FakeSlackAPI:
         return web.Response(text="ok")
 
     async def _stats(self, _request: web.Request) -> web.Response:
+        urls = {c.path for c in self.calls if c.method == RESPONSE_URL}
         return web.json_response({"calls": len(self.calls), "by_method": self.summary(),
+                                  "response_urls_used": len(urls),
                                   "errors": sum(1 for c in self.calls if c.status != 200 or c.error)})
 
 

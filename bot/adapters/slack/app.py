@@ -51,7 +51,7 @@ def build_app(settings: Settings, core: Core, client: AsyncWebClient | None = No
         logger=logging.getLogger("slack_bolt.briefbot"),
         name="briefbot",
     )
-    deps = Deps(core=core, askers=AskerDirectory(settings.slack_admins))
+    deps = Deps(core=core, askers=AskerDirectory(settings.slack_admins), model_answers=settings.openai_enabled)
     app.use(drop_duplicates(deps.seen))
     register_listeners(app, deps)
 

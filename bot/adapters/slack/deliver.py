@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,8 +12,6 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot import metrics
 from bot.adapters.slack.errors import api_error
-from bot.adapters.slack.render import render
-from bot.core.reply import Reply
 
 log = logging.getLogger("briefbot.slack")
 
@@ -20,9 +19,9 @@ log = logging.getLogger("briefbot.slack")
 MAX_RESPONSES = 5
 
 
-async def respond_reply(webhook: AsyncWebhookClient, reply: Reply, *, in_channel: bool) -> None:
+async def respond_messages(webhook: AsyncWebhookClient, messages: list[dict[str, Any]], *,
+                           in_channel: bool) -> None:
     """Answer a slash command through its response URL (up to 5 posts, for 30 minutes)."""
-    messages = render(reply)
     if len(messages) > MAX_RESPONSES:
         messages = messages[:MAX_RESPONSES - 1] + [{
             "text": "The rest of this reply is too long for a slash command answer; "
@@ -38,10 +37,10 @@ async def respond_reply(webhook: AsyncWebhookClient, reply: Reply, *, in_channel
             return
 
 
-async def post_reply(client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts: str | None,
-                     user: str, ephemeral: bool) -> None:
-    """Post the reply's messages in order; an ephemeral reply is shown to `user` only."""
-    for message in render(reply):
+async def post_messages(client: AsyncWebClient, messages: list[dict[str, Any]], *, channel: str,
+                        thread_ts: str | None, user: str, ephemeral: bool, attachments: list[Path]) -> None:
+    """Post a rendered reply's messages in order; an ephemeral reply is shown to `user` only."""
+    for message in messages:
         try:
             if ephemeral:
                 await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message)
@@ -51,8 +50,8 @@ async def post_reply(client: AsyncWebClient, reply: Reply, *, channel: str, thre
             metrics.PLATFORM_ERRORS.labels("slack", "reply").inc()
             log.warning("slack post failed", extra={"channel": channel, "error": api_error(exc)})
             return
-    if reply.attachments and not ephemeral:
-        await upload_attachments(client, reply.attachments, channel=channel, thread_ts=thread_ts)
+    if attachments and not ephemeral:
+        await upload_attachments(client, attachments, channel=channel, thread_ts=thread_ts)
 
 
 async def upload_attachments(client: AsyncWebClient, paths: list[Path], *, channel: str,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 
@@ -12,15 +15,29 @@ from bot.adapters.slack.dedupe import SeenEvents
 from bot.core.commands import Core
 from bot.core.reply import Reply, Section
 
+# Answers worked on at once (core work, rendering, posting). Acks and answers share one event loop:
+# without a limit, a burst of 50 answers runs their steps back to back and the next ack waits behind
+# them. Acks must arrive within 3 s; an answer may follow a little later, so answers take turns.
+ANSWER_SLOTS = 4
+
 
 @dataclass
 class Deps:
     core: Core
     askers: AskerDirectory
+    # Questions go to a model (network-bound, seconds each): they are not limited by ANSWER_SLOTS.
+    model_answers: bool = False
     background: Background = field(default_factory=Background)
     seen: SeenEvents = field(default_factory=SeenEvents)
+    slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(ANSWER_SLOTS))
     # One connection pool for the Web API and response URLs, opened by SlackService.start().
     http: aiohttp.ClientSession | None = None
+
+    def slot(self, command: str) -> contextlib.AbstractAsyncContextManager[Any]:
+        """An answer slot, except for model-backed questions, which mostly wait on the network."""
+        if self.model_answers and command == "ask":
+            return contextlib.nullcontext()
+        return self.slots
 
 
 def error_reply() -> Reply:

@@ -141,3 +141,44 @@ async def test_a_failing_answer_gets_a_short_private_apology(server: SlackServer
     [msg] = await server.slack.wait_for_messages("C1CHAN", 1)
     assert msg["response_type"] == "ephemeral" and "try again" in blocks_text(msg)
     assert "exploded" not in blocks_text(msg)
+
+
+async def count_started(server: SlackServer, asks: int, expected: int) -> int:
+    """Send `asks` slow /ask commands; return how many answers are being worked on at once."""
+    await server.command("/sources")  # fills the asker cache, so answers start without a network call
+    await server.settle()
+    release, reached = asyncio.Event(), asyncio.Event()
+    started: list[str] = []
+
+    class Held(ScriptedAnswerer):
+        async def answer(self, question: str, asker: object = None) -> object:
+            started.append(question)
+            if len(started) >= expected:
+                reached.set()
+            await release.wait()
+            return await super().answer(question)
+
+    server.core.answerer = Held(server.core)
+    for i in range(asks):
+        assert (await server.command("/ask", f"question {i}?")).status == 200
+    # Every ack is back. Wait for the answers that can start, then give the rest every chance to.
+    await asyncio.wait_for(reached.wait(), 10)
+    for _ in range(100):
+        await asyncio.sleep(0)
+    working = len(started)
+    release.set()
+    await server.slack.wait_for_messages("C1CHAN", asks + 1)
+    return working
+
+
+async def test_offline_answers_take_turns_so_acks_never_wait(server: SlackServer) -> None:
+    from bot.adapters.slack.deps import ANSWER_SLOTS
+
+    assert await count_started(server, ANSWER_SLOTS + 3, ANSWER_SLOTS) == ANSWER_SLOTS
+
+
+async def test_model_backed_questions_are_not_held_back(server: SlackServer) -> None:
+    from bot.adapters.slack.deps import ANSWER_SLOTS
+
+    server.service.deps.model_answers = True  # as when OPENAI_API_KEY is set
+    assert await count_started(server, ANSWER_SLOTS + 3, ANSWER_SLOTS + 3) == ANSWER_SLOTS + 3

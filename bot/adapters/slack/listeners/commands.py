@@ -16,9 +16,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.slack.deliver import respond_reply, upload_attachments
+from bot.adapters.slack.deliver import respond_messages, upload_attachments
 from bot.adapters.slack.deps import Deps, error_reply
 from bot.adapters.slack.mrkdwn import plain
+from bot.adapters.slack.render import render
 from bot.core.reply import Reply
 
 log = logging.getLogger("briefbot.slack")
@@ -38,18 +39,25 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
 async def answer_command(deps: Deps, command: dict[str, Any], client: AsyncWebClient) -> None:
     name = command.get("command", "").lstrip("/").lower()
+    async with deps.slot(name):
+        await answer_in_slot(deps, name, command, client)
+
+
+async def answer_in_slot(deps: Deps, name: str, command: dict[str, Any], client: AsyncWebClient) -> None:
     channel = command.get("channel_id", "")
     try:
         asker = await deps.askers.asker(client, user_id=command.get("user_id", ""), channel_id=channel,
                                         team_id=command.get("team_id", ""))
         reply = await deps.core.handle(name, plain(command.get("text", "")), asker)
+        messages = render(reply)
     except Exception:
         log.exception("slack command failed", extra={"command": name, "channel": channel})
         reply = error_reply()
+        messages = render(reply)
     in_channel = shown_in_channel(deps, name, reply)
     # Bolt's respond() opens a new connection per call; this reuses the service's pool.
     webhook = AsyncWebhookClient(command.get("response_url", ""), session=deps.http, timeout=10)
-    await respond_reply(webhook, reply, in_channel=in_channel)
+    await respond_messages(webhook, messages, in_channel=in_channel)
     if in_channel and reply.attachments:
         await upload_attachments(client, reply.attachments, channel=channel)
 

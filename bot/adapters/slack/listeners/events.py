@@ -14,9 +14,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.deliver import post_reply
+from bot.adapters.slack.deliver import post_messages
 from bot.adapters.slack.deps import Deps, error_reply
 from bot.adapters.slack.mrkdwn import plain
+from bot.adapters.slack.render import render
 
 log = logging.getLogger("briefbot.slack")
 
@@ -63,12 +64,15 @@ async def answer(deps: Deps, event: dict[str, Any], context: AsyncBoltContext, c
     m = _COMMAND.match(text)
     if m:  # "@bot /casualties" works like the slash command
         name, args = m.group(1).lower(), m.group(2)
-    try:
-        asker = await deps.askers.asker(client, user_id=user, channel_id=channel,
-                                        team_id=event.get("team") or context.team_id or "")
-        reply = await deps.core.handle(name, args, asker)
-    except Exception:
-        log.exception("slack answer failed", extra={"channel": channel})
-        reply = error_reply()
-    await post_reply(client, reply, channel=channel, thread_ts=thread_ts, user=user,
-                     ephemeral=reply.ephemeral and not dm)
+    async with deps.slot(name):
+        try:
+            asker = await deps.askers.asker(client, user_id=user, channel_id=channel,
+                                            team_id=event.get("team") or context.team_id or "")
+            reply = await deps.core.handle(name, args, asker)
+            messages = render(reply)
+        except Exception:
+            log.exception("slack answer failed", extra={"channel": channel})
+            reply = error_reply()
+            messages = render(reply)
+        await post_messages(client, messages, channel=channel, thread_ts=thread_ts, user=user,
+                            ephemeral=reply.ephemeral and not dm, attachments=reply.attachments)
