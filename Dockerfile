@@ -14,12 +14,13 @@ RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip wheel --no-deps --wheel-dir /src/dist . \
     && /opt/venv/bin/pip install /src/dist/briefbot-*.whl
 
-# -- final stage: the runtime and the venv only (no compilers, no pip cache, no sources) ---------
+# -- final stage: the runtime, the venv and the prompt templates (no compilers, no pip cache) -----
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     STORE_PATH=/data/briefbot.sqlite3 \
+    BRIEFBOT_PROMPTS_DIR=/app/prompts \
     HTTP_HOST=0.0.0.0 \
     HTTP_PORT=3000 \
     LOG_FORMAT=json

@@ -161,8 +161,15 @@ def test_dockerfile_install_and_start_steps_in_a_clean_venv(tmp_path: Path) -> N
     # The final stage: only the venv (and the example settings) are copied; start it as the image does.
     venv_bin = image["/opt/venv"] / "bin"
     app = image["/app"]
-    (app / "config").mkdir(parents=True)
-    shutil.copy(ROOT / "config/settings.example.toml", app / "config/settings.example.toml")
+    for word, arg in final["steps"]:
+        if word == "COPY" and not arg.startswith("--from"):
+            src, dest = arg.split()
+            target = Path(host(dest))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if (ROOT / src).is_dir():
+                shutil.copytree(ROOT / src, target)
+            else:
+                shutil.copy(ROOT / src, target)
     image["/data"].mkdir()
     run_env = {"PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": str(tmp_path),
                **{k: host(v.replace("$PATH", "/usr/bin:/bin")) for k, v in env_of(final).items()}}
@@ -186,6 +193,20 @@ def test_dockerfile_install_and_start_steps_in_a_clean_venv(tmp_path: Path) -> N
     answer = json.loads(ask.stdout)
     assert answer["found"] is True and answer["citations"]
     assert (image["/data"] / "briefbot.sqlite3").exists()
+
+    # The model path finds its prompt templates in the image (a fake OpenAI-compatible server).
+    model = subprocess.Popen([sys.executable, "-m", "tests.fakes.openai_server"], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        run_env["OPENAI_BASE_URL"] = model.stdout.readline().strip()
+        run_env["OPENAI_API_KEY"] = "sk-container"
+        ask = briefbot("ask", "--json", "how many people were killed?")
+    finally:
+        model.kill()
+        model.wait()
+        del run_env["OPENAI_BASE_URL"], run_env["OPENAI_API_KEY"]
+    assert ask.returncode == 0, ask.stderr
+    assert json.loads(ask.stdout)["engine"] == "llm", ask.stdout
 
     # The image's CMD and HEALTHCHECK: `briefbot run` (Slack in HTTP mode against a local fake Slack),
     # probed with `python -m bot.healthcheck`, stopped with SIGTERM.
