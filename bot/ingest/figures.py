@@ -195,12 +195,13 @@ def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> l
     for m in TOLL.finditer(text):
         metric = toll_metric(m["what"], text)
         value = number(m["n"])
-        if metric is None or value is None or value == 0:
+        if metric is None or value is None or value == 0 or _MONEY.match(m["rest"] or ""):
             continue
         qual = qualifier_of(m["q"])
         if qual == "exact" and m["link"].lower() in ("passed", "topped", "exceeded", "surpassed"):
             qual = "more_than"
-        scope, noun, loc_only = scope_of("", (m["mid"] or "") + " " + (m["rest"] or ""), text, m.start())
+        scope, noun, loc_only = toll_scope(text[max(0, m.start() - 30):m.start()], m["mid"] or "", m["rest"] or "",
+                                           text, m.start())
         add(m.start(), m.span("n"), FoundFigure(metric, value, None, qual, noun, scope, as_of, s, loc_only, in_body))
     for m in CLAIMED_LIVES.finditer(text):
         value = number(m["n"])
@@ -243,7 +244,7 @@ def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> l
 
 def subject_figure(m: re.Match, s: Sentence, as_of: dt.date, before: list, in_body: bool) -> FoundFigure | None:
     text = s.text
-    if preceded_by_date(text, m.start("n")):
+    if preceded_by_date(text, m.start("n")) or _INCREMENT.search(text[max(0, m.start() - 20):m.start()]):
         return None
     np = (m["np"] or "").strip()
     np_words = np.lower().split()
@@ -374,13 +375,36 @@ def attribution(sentence: str, at: int) -> str | None:
     return best
 
 
+_TOLL_OWNER = re.compile(r"\b(?P<nat>Thai|Thailand['’]s|Cambodian|Cambodia['’]s)?\s*(?P<group>military|army|soldiers['’]?"
+                         r"|troops['’]?|civilian)?\s*$", re.IGNORECASE)
+_AMONG = re.compile(r"^\s*(?:among|of)\s+(?P<np>(?:[A-Za-z'’-]+\s*){1,3}?)(?=\s+(?:rose|has|had|climbed|stood|stands"
+                    r"|reached|is|was|now|increased|jumped|to|at)\b)", re.IGNORECASE)
+
+
+def toll_scope(before: str, mid: str, rest: str, sentence: str, at: int) -> tuple[str, str, bool]:
+    """Whose toll: 'the Thai military death toll', 'Cambodia's death toll', 'the toll among civilians'."""
+    owner = _TOLL_OWNER.search(before.replace("death", "").replace("casualty", "").rstrip())
+    nat = NATIONALITIES.get(owner["nat"].lower().replace("’", "'").removesuffix("'s")) if owner and owner["nat"] else None
+    group = owner["group"].lower().rstrip("'’") if owner and owner["group"] else ""
+    if group:
+        noun = "civilians" if group == "civilian" else "soldiers"
+        return (f"{nat} {noun}" if nat else noun), noun, False
+    among = _AMONG.match(mid)
+    if among:
+        return scope_of(among["np"].strip(), mid[among.end():] + " " + rest, sentence, at)
+    if nat:
+        return f"on the {nat} side", "people", False
+    return scope_of("", mid + " " + rest, sentence, at)
+
+
 def toll_metric(what: str, sentence: str) -> str | None:
     w = what.lower()
     if "injur" in w or "wound" in w:
         return "injured"
     if "displac" in w or "evacu" in w:
         return "displaced"
-    if w == "toll" and not re.search(r"\b(?:death|dead|killed|died|deadly|fatal)", sentence, re.IGNORECASE):
+    if w == "toll" and re.search(r"\b(?:economic|financial|emotional|psychological|road|trade)\s+toll\b", sentence,
+                                 re.IGNORECASE):
         return None
     return "killed"
 
@@ -389,6 +413,10 @@ def preceded_by_date(text: str, at: int) -> bool:
     """'December 7, 20 people ...' or 'on the 7' — a number that is part of a date."""
     before = text[max(0, at - 14):at].lower()
     return bool(re.search(r"(?:" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s*$", before))
+
+
+_MONEY = re.compile(r"\s*(?:%|percent|per\s+cent|billion|dollars|baht|riel|usd|\$)", re.IGNORECASE)
+_INCREMENT = re.compile(r"\b(?:a\s+further|another|an\s+additional|additional)\s*$", re.IGNORECASE)
 
 
 def as_of_date(sentence: str, report: dt.date) -> dt.date:
