@@ -78,6 +78,8 @@ async def test_a_full_run_logs_requests_and_never_a_secret(pg_url: str, tmp_path
     assert len(requests) == 1 and requests[0]["status"] == 200 and requests[0]["request_id"]
     slack_commands = bot.find(lambda line: line.get("msg") == "command" and line.get("platform") == "slack")
     assert slack_commands and slack_commands[0]["request_id"] == requests[0]["request_id"]
+    discord_commands = bot.find(lambda line: line.get("msg") == "command" and line.get("platform") == "discord")
+    assert discord_commands[0]["request_id"] == f"discord-{iid}"
     assert bot.find(lambda line: line.get("msg") == "stopped")
 
 

@@ -19,6 +19,7 @@ from bot.adapters.discord.asker import from_interaction
 from bot.adapters.discord.render import render, to_embeds
 from bot.core.commands import Core
 from bot.core.reply import Reply, Section
+from bot.logs import REQUEST_ID
 
 log = logging.getLogger("briefbot.discord")
 
@@ -45,6 +46,7 @@ def failure_reply() -> Reply:
 async def answer(interaction: discord.Interaction, command: str, text: str = "") -> None:
     client = interaction.client
     core: Core = client.core  # type: ignore[attr-defined]
+    REQUEST_ID.set(f"discord-{interaction.id}")  # every log line of this answer carries it
     public = command in PUBLIC
     work = asyncio.ensure_future(core.handle(command, text, from_interaction(interaction)))
     try:

@@ -21,6 +21,7 @@ from bot.adapters.discord.poster import new_nonce
 from bot.adapters.discord.render import render, to_embeds
 from bot.core.commands import Core
 from bot.core.reply import Reply
+from bot.logs import REQUEST_ID
 
 log = logging.getLogger("briefbot.discord")
 
@@ -55,6 +56,7 @@ async def on_message(client: discord.Client, core: Core, seen: Seen, message: di
     if me is None or not wanted(message, me) or not seen.add(message.id):
         return
     command, text = parse(strip_mentions(message, me))
+    REQUEST_ID.set(f"discord-msg-{message.id}")  # every log line of this answer carries it
     try:
         reply = await core.handle(command, text, from_message(message))
     except Exception:  # noqa: BLE001 - the asker gets a short message; the log has the details
