@@ -160,6 +160,16 @@ class Settings(BaseSettings):
             value = getattr(self, name)
             if value is not None and value.get_secret_value():
                 values.append(value.get_secret_value())
+        if self.database_url is not None:
+            # A driver's error may quote the password alone, without the rest of the URL.
+            from urllib.parse import unquote, urlsplit
+
+            try:
+                password = urlsplit(self.database_url.get_secret_value()).password
+            except ValueError:
+                password = None
+            if password:
+                values += [password, unquote(password)]
         return values
 
     def masked(self) -> dict[str, Any]:

@@ -159,3 +159,16 @@ def test_log_level_set_explicitly_is_honoured(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("LOG_LEVEL", "INFO")
     assert main(["ask", "who requested satellite verification?"]) == 0
     assert '"msg": "command"' in capsys.readouterr().err
+
+
+def test_the_database_password_alone_is_a_secret_too() -> None:
+    import io
+
+    from bot.logs import setup_logging
+
+    s = load_settings(database_url="postgresql+psycopg://bot:p%40ss-word-99@db:5432/briefbot")
+    assert "p@ss-word-99" in s.secrets() and "p%40ss-word-99" in s.secrets()
+    stream = io.StringIO()
+    setup_logging(s, stream=stream)
+    logging.getLogger("briefbot.test").warning("driver said: password p@ss-word-99 rejected")
+    assert "p@ss-word-99" not in stream.getvalue() and "password *** rejected" in stream.getvalue()
