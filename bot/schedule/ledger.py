@@ -142,16 +142,20 @@ class Ledger:
         or skipped day may be claimed again."""
         t = now()
         token = self.token()
-        try:
-            with self._tx() as c:
-                result = c.execute(insert(deliveries).values(
-                    subscription_id=sub.id, local_date=local_date, platform=sub.platform,
-                    workspace=sub.workspace, channel=sub.channel, status="claimed", owner=token,
-                    lease_until=t + self.lease, claimed_at=t, updated_at=t, parts_total=len(payloads),
-                    payloads=json.dumps(payloads), shown=json.dumps(shown)))
-        except IntegrityError:
+        with self._tx() as c:
+            # INSERT … ON CONFLICT DO NOTHING: losing the race is an answer, not an error (and
+            # needs no savepoint inside a batch).
+            stmt = self._insert().values(
+                subscription_id=sub.id, local_date=local_date, platform=sub.platform,
+                workspace=sub.workspace, channel=sub.channel, status="claimed", owner=token,
+                lease_until=t + self.lease, claimed_at=t, updated_at=t, parts_total=len(payloads),
+                payloads=json.dumps(payloads), shown=json.dumps(shown))
+            result = c.execute(stmt.on_conflict_do_nothing(index_elements=["subscription_id", "local_date"])
+                               .returning(deliveries.c.id))
+            new_id = result.scalar()
+        if new_id is None:
             return self.take_over(sub.id, local_date, retry_failed, payloads, shown)
-        return Delivery(id=result.inserted_primary_key[0], subscription_id=sub.id, local_date=local_date,
+        return Delivery(id=new_id, subscription_id=sub.id, local_date=local_date,
                         platform=sub.platform, workspace=sub.workspace, channel=sub.channel,
                         status="claimed", parts_total=len(payloads), parts_sent=0, attempts=0, owner=token,
                         lease_until=t + self.lease, reason="", message_ids=[], payloads=payloads,
@@ -189,6 +193,15 @@ class Ledger:
                 return None
             return _row(c.execute(select(deliveries).where(deliveries.c.id == row.id)).one())
 
+    def _insert(self):  # noqa: ANN202 - a dialect's Insert with on_conflict_do_nothing
+        if self.store.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(deliveries)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(deliveries)
+
     def token(self) -> str:
         """A fresh owner token per claim: two claims in one process are still told apart."""
         return f"{self.owner}-{uuid.uuid4().hex[:8]}"
@@ -197,7 +210,7 @@ class Ledger:
         """Record that a day was not posted and why (e.g. the bot was down past the grace)."""
         t = now()
         try:
-            with self._tx() as c:
+            with self._tx(savepoint=True) as c:
                 c.execute(insert(deliveries).values(
                     subscription_id=sub.id, local_date=local_date, platform=sub.platform,
                     workspace=sub.workspace, channel=sub.channel, status="skipped", owner=self.owner,
@@ -310,15 +323,20 @@ class Ledger:
                 fut.set_result(result)
 
     @contextmanager
-    def _tx(self) -> Iterator[Connection]:
-        """The batch's transaction (as a savepoint, so one item's error leaves the rest) or a new one."""
+    def _tx(self, savepoint: bool = False) -> Iterator[Connection]:
+        """The batch's transaction, or a new one outside a batch.
+
+        An insert that may hit the unique key runs in a savepoint, so its error leaves the rest of
+        the batch intact; updates of our own rows need none."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             with self.store.begin() as c:
                 yield c
-        else:
+        elif savepoint:
             with conn.begin_nested():
                 yield conn
+        else:
+            yield conn
 
     # -- reading -----------------------------------------------------------------------------------
     def get(self, sub_id: int, local_date: dt.date) -> Delivery | None:
