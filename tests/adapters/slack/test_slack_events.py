@@ -182,3 +182,17 @@ async def test_model_backed_questions_are_not_held_back(server: SlackServer) -> 
 
     server.service.deps.model_answers = True  # as when OPENAI_API_KEY is set
     assert await count_started(server, ANSWER_SLOTS + 3, ANSWER_SLOTS + 3) == ANSWER_SLOTS + 3
+
+
+async def test_request_url_verification_challenge(server: SlackServer) -> None:
+    import json
+
+    from tests.adapters.slack.conftest import SECRET
+    from tests.fakes.slack_requests import signed_headers
+
+    body = json.dumps({"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"})
+    async with server.session.post(server.url, data=body, headers=signed_headers(
+            SECRET, body, content_type="application/json")) as resp:
+        assert resp.status == 200
+        assert (await resp.json())["challenge"].startswith("3eZbrw1aBm2")
