@@ -42,14 +42,14 @@ async def test_slack_429_waited_out_by_the_sdk_is_counted() -> None:
 
 async def test_slack_reply_that_cannot_be_posted_is_a_platform_error() -> None:
     from bot.adapters.slack.app import web_client
-    from bot.adapters.slack.deliver import post_reply
+    from bot.adapters.slack.deliver import post_messages
 
     async with FakeSlackAPI() as slack:
         slack.add_channel("C404", exists=False)
         client = web_client(load_settings(slack_bot_token="xoxb-metrics", slack_api_url=slack.base_url))
         before = value("briefbot_platform_errors_total", platform="slack", kind="reply")
-        await post_reply(client, Reply(title="t", sections=[Section(text="x")]), channel="C404",
-                         thread_ts=None, user="U1", ephemeral=False)
+        await post_messages(client, [{"text": "an answer"}], channel="C404", thread_ts=None, user="U1",
+                            ephemeral=False, attachments=[])
     assert value("briefbot_platform_errors_total", platform="slack", kind="reply") == before + 1
 
 
