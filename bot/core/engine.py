@@ -69,6 +69,16 @@ HEAD_NOUN = re.compile(
 # Terms that place a question in the conflict without saying what it asks about.
 GENERIC_TERMS = frozenset({"cambodia", "thai", "usa", "malaysia", "military", "people", "clash", "border",
                            "leader", "premier", "country", "government", "asean", "region", "province"})
+COMPARE = re.compile(r"\b(differen\w*|differ|differs|compare|compared|comparison|contrast|versus|vs\.?|"
+                     r"discrepanc\w*|contradict\w*|conflicting)\b", re.I)
+SUMMARY = re.compile(r"\b(summari[sz]e|summary|sum\s+up|recap|overview|outline)\b", re.I)
+LIST_PEOPLE = re.compile(r"\b(list|name|who\s+are)\b.{0,30}\b(leaders|people|officials|players|figures|"
+                         r"politicians|heads\s+of\s+government|actors)\b(?!\s+(killed|injured|displaced|died|dead))",
+                         re.I)
+OVERVIEW_TERMS = frozenset(terms("summary summarise overview situation update recap picture gist status conflict"))
+METRIC_NOUNS = frozenset({"dead", "deaths", "killed", "injured", "wounded", "displaced", "casualties", "victims",
+                          "fatalities", "people", "ppl", "persons", "civilians", "individuals", "refugees",
+                          "evacuees", "lives"})
 PROFILE_FILLER = frozenset({"role", "story", "article", "report", "here", "mention", "mentioned", "named",
                             "briefing", "clash", "news", "piece", "current"})
 ROLE_WORDS = re.compile(r"\b(minister|president|king|queen|secretary|general|commander|chief|spokes\w*|"
@@ -183,6 +193,7 @@ class OfflineEngine:
         self.mean_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         self.vocab = set(self.postings)
         self.actor_terms = {a.id: self._name_terms(a) for a in briefing.actors}
+        self.actor_name_terms = [set(terms(a.name)) for a in briefing.actors if a.kind == "person"]
         self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
                                 for a in briefing.actors}
         self.raw_words = sorted({w for doc in self.docs[:5000] for w in words(doc.text) if len(w) > 3})
@@ -191,6 +202,8 @@ class OfflineEngine:
     def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
              evidence: list[Evidence]) -> None:
         tf = Counter(terms(search_text))
+        if weekdays_in(search_text):
+            tf["weekday"] += 1  # "which day of the week ...?"
         self.docs.append(Doc(id=doc_id, kind=kind, text=text, tf=tf, length=sum(tf.values()) or 1, obj=obj,
                              evidence=evidence, dates=dates_in(search_text), weekdays=weekdays_in(search_text)))
 
@@ -200,7 +213,8 @@ class OfflineEngine:
         kind = "note"
         if isinstance(fact, Actor):
             kind = "actor"
-            parts += [fact.name, fact.name, " ".join(fact.aliases), f"role {fact.role or ''}", fact.country or ""]
+            parts += [fact.name, fact.name, " ".join(fact.aliases), f"role {fact.role or ''}",
+                      f"country {fact.country}" if fact.country else ""]
         elif isinstance(fact, Event):
             kind = "event"
             parts += [fact.summary, fact.place or "", fact.when.text,
@@ -260,7 +274,10 @@ class OfflineEngine:
     def answer_now(self, question: str) -> Answer:
         q = self.correct(" ".join(question.split()))
         qterms = terms(q)
-        if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q):
+        if LIST_PEOPLE.search(q):
+            return self.people(q)
+        topical = [t for t in qterms if t in self.vocab and t not in GENERIC_TERMS and t not in OVERVIEW_TERMS]
+        if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q) and not topical:
             return self.overview(q)
         if SOURCE_META.search(q):
             return self.source_meta(q)
@@ -269,7 +286,12 @@ class OfflineEngine:
             return self.refuse(q, refusal, "unknown_terms")
         metrics = [m for m in METRICS if m in qterms]
         if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
-            return self.figures_answer(q, metrics)
+            ans = self.figures_answer(q, metrics)
+            counted = re.search(r"\bhow\s+many\s+([a-z-]+)", q, re.I)
+            if counted and ans.found and not counted_in(ans.answer, counted.group(1)) \
+                    and counted.group(1).lower() not in METRIC_NOUNS:
+                ans.prefix(f"The briefing does not say how many {counted.group(1).lower()}. What it does say:")
+            return ans
         if FIGURE_CUES.search(q) and re.search(r"\bcasualt", q, re.I):
             return self.figures_answer(q, ["kill", "injur"])
         profile = self.profile(q)
@@ -281,6 +303,8 @@ class OfflineEngine:
         _score, best = ranked[0]
         if self.coverage(qterms, best) < MIN_COVERAGE:
             return self.refuse(q, NOT_COVERED, "weak_match")
+        if OVERVIEW.search(q) or SUMMARY.search(q) or COMPARE.search(q):
+            return self.summary(q, ranked)
         return self.hedge(q, qterms, best, self.compose(q, best, ranked))
 
     # -- understanding ----------------------------------------------------------------------------
@@ -290,7 +314,8 @@ class OfflineEngine:
         for w in set(self.unknown_words(q)):
             if len(w) > 4 and w.isalpha():
                 close = difflib.get_close_matches(w, self.raw_words, n=1, cutoff=0.88)
-                if close:
+                # "difference" -> "differences" is another form of the word, not a misspelling.
+                if close and not (close[0].startswith(w) or w.startswith(close[0])):
                     fixed = re.sub(rf"\b{re.escape(w)}\b", close[0], fixed, flags=re.I)
         return fixed
 
@@ -392,7 +417,7 @@ class OfflineEngine:
         low = q.lower()
         # Structured facts first, source sentences second.
         boosts = {"passage": 0.7, "note": 0.9}
-        if re.match(r"\s*(when|what\s+(date|day|time))\b", low):
+        if re.match(r"\s*(when|what\s+(date|day|time))\b|.*\b(which|what)\s+day\b", low):
             boosts.update(event=1.3, agreement=1.3, upcoming=1.2, actor=0.6)
         elif re.match(r"\s*where\b|\bwhich\s+(province|place|area|region|town|city)", low):
             boosts.update(event=1.4, actor=0.7)
@@ -405,8 +430,14 @@ class OfflineEngine:
         qterms = set(terms(q))
         if "request" in qterms:
             boosts["request"] = boosts.get("request", 1.0) * 1.3
+        if COMPARE.search(low):
+            boosts["claim"] = boosts.get("claim", 1.0) * 1.5
+        # "Anwar is the head of government of which nation?": a question about a person's position.
+        if qterms & {"role", "country", "leader", "premier", "president", "minister"} and \
+                any(qterms & names for names in self.actor_name_terms):
+            boosts["actor"] = boosts.get("actor", 1.0) * 1.4
         # "Which side fired first?", "who is to blame?": contested by nature, so answered by the claims.
-        if re.search(r"\b(which\s+(side|country|party)|who)\b", low) and qterms & {"start", "blame"}:
+        if re.match(r"\s*(which\s+(side|country|party)|who)\b", low) and qterms & {"start", "blame"}:
             boosts["claim"] = boosts.get("claim", 1.0) * 1.5
         return boosts
 
@@ -429,7 +460,8 @@ class OfflineEngine:
         if len(described) == 1:
             return self.fact_answer(q, described[0], f"profile:{described[0].id}")
         asked = next(g for g in m.groups() if g)
-        if ROLE_WORDS.search(asked) and re.match(r"\s*who", q, re.I):
+        if ROLE_WORDS.search(asked) and re.match(r"\s*who", q, re.I) and len(asked.split()) <= 6 \
+                and not re.search(r"\b(that|who|which|whom|said|says|did|had|has)\b", asked, re.I):
             role = re.sub(r"^(the|a|an)\s+", "", asked.strip(" ?"), flags=re.I)
             return self.refuse(q, f"The briefing does not name the {role}.", "unknown_person")
         return None
@@ -601,6 +633,32 @@ class OfflineEngine:
         extra = [w for w in words(q) if w not in STOPWORDS and term(w) not in covered
                  and term(w) not in FIGURE_GENERIC and not FIGURE_CUES.match(w)]
         return " ".join(extra)
+
+    def people(self, q: str) -> Answer:
+        """'List the leaders involved': every person in the briefing with their role."""
+        cite = Citer(self.briefing)
+        persons = [a for a in self.briefing.actors if a.kind == "person"]
+        parts = [f"{a.name} ({a.role or a.country or a.kind}) {cite.cite(a.evidence[0])}".rstrip() for a in persons]
+        plain = [f"{a.name} ({a.role or a.country or a.kind})" for a in persons]
+        return Answer(question=q, answer="The people in the briefing: " + "; ".join(plain) + ".", found=bool(persons),
+                      citations=cite.citations, intent="people",
+                      marked="The people in the briefing: " + "; ".join(parts) + ".")
+
+    def summary(self, q: str, ranked: list[tuple[float, Doc]]) -> Answer:
+        """'Summarise the diplomatic efforts': the three best facts on the topic, each with its sources."""
+        cite = Citer(self.briefing)
+        chosen: list[Doc] = []
+        for _score, doc in ranked:
+            if doc.kind != "passage" and doc.text not in {d.text for d in chosen}:
+                chosen.append(doc)
+            if len(chosen) == 3:
+                break
+        if not chosen:
+            return self.compose(q, ranked[0][1], ranked)
+        plain = " ".join(d.text for d in chosen)
+        marked = " ".join(f"{d.text} {cite.cite(d.evidence)}".rstrip() for d in chosen)
+        return Answer(question=q, answer=plain, found=bool(cite.citations), citations=cite.citations,
+                      fact_ids=[d.id for d in chosen], intent="summary", marked=marked)
 
     def overview(self, q: str) -> Answer:
         cite = Citer(self.briefing)

@@ -28,6 +28,7 @@ whats wheres whos hows i've i'm i'd i'll you're you've we're they're isn't aren'
 gone right correct true really sure mean means meant anybody anyone everyone nobody specifically
 affected impacted regarding concerning re guys pls plz thanks thank bit lost remind follow
 stuff info details detail per after before during since while according actually supposed
+describe described describes description level
 """.split())
 
 # Question words that carry intent; kept out of matching but read by the intent detector.
@@ -55,6 +56,19 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "breakthrough": ("breakthrough", "landmark", "milestone", "hailed", "significant", "important", "historic",
                      "success", "successful", "considered", "regarded", "seen", "viewed", "perceived", "received",
                      "welcomed", "praised", "celebrated"),
+    "underscore": ("underscore", "underscores", "underscored", "underline", "underlines", "underlined",
+                   "highlight", "highlights", "highlighted", "reflect", "reflects", "demonstrate", "demonstrates",
+                   "signal", "signals", "indicate", "indicates", "illustrate", "illustrates"),
+    "aim": ("aim", "aims", "aimed", "goal", "goals", "purpose", "objective", "objectives", "achieve", "hope",
+            "hoped", "hopes", "intend", "intended", "intent", "intention", "seeking"),
+    "focus": ("focus", "focused", "focusing", "concentrate", "concentrated", "concentrating", "prioritise",
+              "prioritize", "emphasis", "emphasise", "emphasize", "emphasised", "emphasized", "stress", "stressed"),
+    "escalat": ("escalation", "escalate", "escalated", "escalating", "worse", "worsen", "worsened", "worsening",
+                "intensify", "intensified", "deteriorate", "deteriorated", "deteriorating", "spiral", "spiralling",
+                "calm", "calming", "calmer", "de-escalate", "de-escalation", "flare-up", "flare"),
+    "border": ("border", "borders", "frontier", "frontiers", "boundary", "borderline"),
+    "country": ("country", "countries", "nation", "nations", "national", "state", "nationality"),
+    "tension": ("tension", "tensions", "tense", "boiling", "heated", "strained"),
     "preceded": ("preceded", "precede", "preceding", "prompted", "prior", "followed", "aftermath"),
     "immediate": ("immediate", "immediately", "instantly", "straightaway", "effect"),
     "stance": ("stance", "position", "view", "views", "opinion"),
@@ -64,7 +78,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "verify": ("verify", "verified", "verification", "verifying", "investigate", "investigation",
                "investigating", "probe", "inquiry", "check", "checked", "establish", "proof", "prove"),
     "confirm": ("confirm", "confirmed", "confirmation", "confirming", "acknowledge", "acknowledged"),
-    "usa": ("usa", "america", "american", "americans", "washington", "states"),
+    "usa": ("usa", "america", "american", "americans", "washington"),
     "malaysia": ("malaysia", "malaysian", "malaysians", "kl"),
     "thai": ("thai", "thais", "thailand", "bangkok", "siam"),
     "cambodia": ("cambodia", "cambodian", "cambodians", "khmer", "phnom", "penh"),
@@ -74,7 +88,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                "offensive", "shelling", "shelled", "raid", "raids", "bombard", "bombarded", "hit"),
     "clash": ("clash", "clashes", "fight", "fighting", "fought", "combat", "hostilities", "hostility", "battle",
               "battles", "skirmish", "skirmishes", "gunfire", "firing", "war", "warfare", "conflict",
-              "conflicts", "violence", "violent", "flare-up", "escalation", "escalate", "escalated",
+              "conflicts", "violence", "violent", "hostile",
               "fire", "fired", "shooting", "shots", "shot"),
     "start": ("start", "started", "starting", "begin", "began", "begun", "spark", "sparked", "sparking",
               "trigger", "triggered", "initiate", "initiated", "provoke", "provoked", "instigate",
@@ -96,11 +110,10 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "withdraw": ("withdraw", "withdrawal", "withdrawing", "withdrew", "pull", "pullback", "retreat",
                  "troops", "forces", "force"),
     "remove": ("remove", "removal", "removed", "removing", "clear", "clearing", "demine"),
-    "duration": ("long", "lasted", "last", "lasting", "duration", "days", "day", "week", "weeks", "sixth",
-                 "six"),
+    "duration": ("long", "lasted", "last", "lasting", "duration", "sixth", "six"),
     "saturday": ("saturday", "weekend"),
     "accident": ("accident", "accidental", "accidentally", "mistake", "unintended"),
-    "describe": ("describe", "described", "describes", "characterise", "characterised", "characterize",
+    "describe": ("characterise", "characterised", "characterize",
                  "characterized", "refer", "referred", "label", "labelled", "labeled", "term", "termed",
                  "dub", "dubbed"),
     "diplomacy": ("diplomacy", "diplomatic", "diplomatically", "negotiate", "negotiation", "negotiations",
@@ -161,6 +174,8 @@ PHRASES: list[tuple[re.Pattern[str], str]] = [
         (r"\bsocial\s+media\b", " facebook "),
         (r"\bsoutheast\s+asian?\b", " asean "),
         (r"\bkl\b", " kualalumpur "),
+        (r"\b(?:which|what)\s+day\s+of\s+the\s+week\b|\bweekday\b", " when weekday "),
+        (r"\b(?:point|part|time)\s+(?:in|of)\s+the\s+day\b|\btime\s+of\s+day\b", " when "),
         (r"\baccording\s+to\b|\bas\s+per\b", " per "),
         (r"\bkick(?:ed|s)?\s+in\b|\btake\s+effect\b|\bcome\s+into\s+force\b", " effect "),
         (r"\bin\s+the\s+wake\s+of\b", " preceded "),
