@@ -15,6 +15,9 @@ seconds)`; `rate_limit(channel, per_second=1)` answers 429 to posts faster than 
 Channels and users: `add_channel(...)`, `add_user(...)`; unknown channels accept posts, unknown users are
 ordinary members.
 
+Socket Mode: apps.connections.open hands out a WebSocket URL on this server that says hello; then
+`await push_socket("slash_commands", payload)` sends an envelope and `socket_acks` records the acks.
+
 Run alone for benches: `python -m tests.fakes.slack_api --port 0` prints "READY <base url>" and serves until
 killed; `GET /_fake/stats` returns call counts by method.
 """
@@ -76,6 +79,8 @@ class FakeSlackAPI:
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict[str, Any]] = []
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -86,6 +91,7 @@ class FakeSlackAPI:
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_post("/upload/{id}", self._upload)
         app.router.add_get("/_fake/stats", self._stats)
+        app.router.add_get("/socket-mode", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -94,6 +100,8 @@ class FakeSlackAPI:
         return self
 
     async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -389,6 +397,37 @@ class FakeSlackAPI:
         if scripted is not None:
             return scripted
         return web.Response(text="ok")
+
+    async def _m_apps_connections_open(self, call: Call, request: web.Request) -> web.Response:
+        if not request.headers.get("Authorization", "").startswith("Bearer xapp-"):
+            return self._error(call, "not_allowed_token_type")
+        return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode"})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        self._record("socket.connect", {}, request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0TEST"}})
+        try:
+            async for msg in ws:
+                if msg.type == web.WSMsgType.TEXT:
+                    data = json.loads(msg.data)
+                    if "envelope_id" in data:
+                        self.socket_acks.append(data)
+                        self._changed.set()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def push_socket(self, kind: str, payload: dict[str, Any], *, within: float = 10.0) -> str:
+        """Send a Socket Mode envelope (kind: slash_commands | events_api) once a client is connected."""
+        await self.wait_for(lambda: bool(self._sockets), within)
+        envelope_id = f"env-{next(self._ids)}"
+        await self._sockets[-1].send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                           "accepts_response_payload": kind != "events_api",
+                                           "retry_attempt": 0, "retry_reason": ""})
+        return envelope_id
 
     async def _stats(self, _request: web.Request) -> web.Response:
         urls = {c.path for c in self.calls if c.method == RESPONSE_URL}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ class SlackService:
         self.socket_mode = settings.slack_app_token is not None
         self.handler: AsyncSocketModeHandler | None = None
         self._problem = "not started"
+        self._connecting: asyncio.Task[None] | None = None
 
     # -- HTTP mode --------------------------------------------------------------------------------
 
@@ -71,14 +73,19 @@ class SlackService:
             log.error("slack auth.test failed", extra={"error": error})
             return
         if self.socket_mode:
+            # The SDK retries a failed connect forever, so connecting must not hold up the other parts.
             self.handler = self.socket_mode_handler()
-            try:
-                await self.handler.connect_async()
-            except (SlackApiError, OSError, TimeoutError) as exc:
-                self._problem = f"slack socket mode connect failed: {api_error(exc)}"
-                log.error("slack socket mode connect failed", extra={"error": api_error(exc)})
+            self._problem = "slack socket mode connecting"
+            self._connecting = asyncio.create_task(self._connect(self.handler), name="slack socket mode")
+
+    async def _connect(self, handler: AsyncSocketModeHandler) -> None:
+        await handler.connect_async()
+        self._problem = ""
+        log.info("slack socket mode connected")
 
     async def stop(self) -> None:
+        if self._connecting is not None and not self._connecting.done():
+            self._connecting.cancel()
         if self.handler is not None:
             await self.handler.close_async()
             self.handler = None

@@ -57,3 +57,33 @@ async def test_start_reports_a_bad_token_without_crashing(slack_settings: Settin
     ok, why = service.ready()
     assert not ok and "invalid_auth" in why
     await service.stop()
+
+
+async def test_socket_mode_end_to_end_against_the_fake(slack_settings: Settings, core: Core,
+                                                       slack: FakeSlackAPI) -> None:
+    """Connect through apps.connections.open, answer a slash command and a mention over the socket."""
+    from tests.fakes.slack_requests import mention_event, message_ts
+
+    service = SlackService(socket_settings(slack_settings, slack_signing_secret=None), core)
+    await service.start()
+    try:
+        await slack.wait_for(lambda: bool(slack.calls_to("socket.connect")))
+        opened = slack.calls_to("apps.connections.open")[0]
+        assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
+        command = {"command": "/casualties", "text": "", "user_id": "U1USER", "channel_id": "C1CHAN",
+                   "team_id": "T0TEST", "response_url": slack.response_url("C1CHAN", "U1USER"),
+                   "trigger_id": "1.2", "api_app_id": "A0TEST"}
+        envelope = await slack.push_socket("slash_commands", command)
+        await slack.wait_for(lambda: any(a["envelope_id"] == envelope for a in slack.socket_acks))
+        [answer] = await slack.wait_for_messages("C1CHAN", 1)
+        assert answer["response_type"] == "in_channel" and "at least 11 people" in str(answer["blocks"])
+        ts = message_ts()
+        body = {"type": "event_callback", "team_id": "T0TEST", "api_app_id": "A0TEST",
+                "event_id": "Ev0SOCKET1", "event": mention_event("What is the capital of Australia?", ts=ts,
+                                                                 channel="C2NEWS")}
+        await slack.push_socket("events_api", body)
+        [threaded] = await slack.wait_for_messages("C2NEWS", 1)
+        assert threaded["thread_ts"] == ts
+        assert service.ready() == (True, "")
+    finally:
+        await service.stop()
