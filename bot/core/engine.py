@@ -312,16 +312,23 @@ class OfflineEngine:
         """Fix likely misspellings of the briefing's own words ("casualites" -> "casualties")."""
         fixed = q
         for w in set(self.unknown_words(q)):
-            if len(w) > 4 and w.isalpha():
-                close = difflib.get_close_matches(w, self.raw_words, n=1, cutoff=0.88)
-                # "difference" -> "differences" is another form of the word, not a misspelling.
-                if close and not (close[0].startswith(w) or w.startswith(close[0])):
-                    fixed = re.sub(rf"\b{re.escape(w)}\b", close[0], fixed, flags=re.I)
+            right = self.spelling(w)
+            if right:
+                fixed = re.sub(rf"\b{re.escape(w)}\b", right, fixed, flags=re.I)
         return fixed
 
+    def spelling(self, word: str) -> str | None:
+        """The briefing's word that `word` is a likely misspelling of, or None."""
+        if len(word) <= 4 or not word.isalpha():
+            return None
+        close = difflib.get_close_matches(word, self.raw_words, n=1, cutoff=0.88)
+        # Typos keep their first letters; "difference" -> "differences" is another form, not a typo.
+        if close and close[0][:2] == word[:2] and not (close[0].startswith(word) or word.startswith(close[0])):
+            return close[0]
+        return None
+
     def near_word(self, word: str) -> bool:
-        """A likely misspelling of a word the briefing uses ("casualites", "ceasfire")."""
-        return bool(difflib.get_close_matches(word, self.raw_words, n=1, cutoff=0.82))
+        return self.spelling(word) is not None
 
     def unknown_words(self, q: str) -> list[str]:
         return [w for w in words(q) if w not in STOPWORDS and term(w) not in self.vocab and not w.isdigit()]

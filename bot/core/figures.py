@@ -25,10 +25,11 @@ class Series:
         return next(f for f in self.points if f.as_of == latest)
 
     def disagreeing(self) -> list[Figure]:
-        """Other sources' figures for the same day as the current one, with a different value."""
+        """Other sources' figures for the same day as the current one, with a different value ("at least 21"
+        and "21" agree: only the qualifier differs)."""
         cur = self.current
         return [f for f in self.points if f.as_of == cur.as_of and f is not cur
-                and (f.value, f.value_high, f.qualifier) != (cur.value, cur.value_high, cur.qualifier)]
+                and (f.value, f.value_high) != (cur.value, cur.value_high)]
 
     def history(self) -> list[Figure]:
         """Earlier figures, oldest first (excluding the current day's)."""

@@ -90,7 +90,7 @@ def test_an_ingested_sentence_can_answer(engine: OfflineEngine) -> None:
     assert ans.found and ans.citations[0].source_id == "s2"
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml"])
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml"])
 def test_independently_written_question_sets_score_high(engine: OfflineEngine, name: str) -> None:
     items = yaml.safe_load((HERE.parent / "data" / name).read_text(encoding="utf-8"))
     failed = []
