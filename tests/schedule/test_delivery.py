@@ -109,3 +109,30 @@ async def test_one_channel_at_a_time_under_a_rate_limit(store: Store, slack: Fak
     d = ledger.claim(sub, DAY, [{"text": f"part {n}"} for n in range(2)], {})
     assert await send_delivery(d, poster, ledger, Fanout(per_platform=2), FAST) == "sent"
     assert [m["text"] for m in slack.messages("C0MORNING")] == [f"part {n}" for n in range(2)]
+
+
+async def test_discord_429_then_200_posts_exactly_one_message(store: Store) -> None:
+    import discord
+
+    from bot.adapters.discord.poster import DiscordPoster
+    from tests.fakes.discord_server import BOT_TOKEN, FakeDiscord
+
+    fake = FakeDiscord()
+    await fake.start()
+    fake.install()
+    client = discord.Client(intents=discord.Intents.none(), max_ratelimit_timeout=60.0)
+    try:
+        await client.login(BOT_TOKEN)
+        channel = fake.channel_id
+        sub = subs.upsert(store, "discord", fake.guild_id, channel, parse_options("08:00 Asia/Bangkok"), "t")[0]
+        fake.fail_next("POST", f"/channels/{channel}/messages", status=429, retry_after=0.05)
+        deliverer = Deliverer(store, {"discord": DiscordPoster(client)}, policy=FAST)
+        assert await deliverer.deliver(sub, DAY) == "sent"
+        assert [c.status for c in fake.find("POST", f"/channels/{channel}/messages", status=None)] == [429, 200]
+        assert len(fake.messages[channel]) == 1
+        assert await deliverer.deliver(sub, DAY) == "taken"
+        assert len(fake.messages[channel]) == 1
+    finally:
+        await client.close()
+        fake.uninstall()
+        await fake.close()
