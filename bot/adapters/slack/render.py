@@ -24,6 +24,7 @@ CONTEXT_LIMIT = 2000
 MESSAGE_LIMIT = 4000
 BLOCKS_PER_MESSAGE = 50
 FALLBACK_LIMIT = 1000
+SOURCE_LABEL_LIMIT = 48
 
 # Spans a cut must not fall into: links and mentions, entities, quotes, inline code.
 _PROTECTED = re.compile(r"<[^<>\n]*>|&[a-z]+;|“[^”]*”|\"[^\"\n]{0,600}\"|`[^`\n]*`")
@@ -140,15 +141,12 @@ def _field_text(name: str, value: str) -> str:
 
 def _footnote_blocks(reply: Reply) -> list[_Block]:
     """Numbered footnotes with their verbatim quotes, packed whole into sections."""
-    # With one source the context line names it; with several each footnote says which it is from.
-    several = len({c.source_id for c in reply.citations}) > 1
     notes = []
     for c in reply.citations:
-        note = f"*[{c.n}]* “{escape(c.quote)}”"
-        if several or c.url:
-            source = link(c.url, c.title) if c.url else escape(c.title)
-            note += f" — {source}, {escape(c.published)}"
-        notes.append(note)
+        # Every fact names its source; the full titles are in the context line at the end.
+        label = c.publisher or _shorten(c.title, SOURCE_LABEL_LIMIT)
+        source = link(c.url, label) if c.url else f"_{escape(label)}_"
+        notes.append(f"*[{c.n}]* “{escape(c.quote)}” — {source}, {escape(c.published)}")
     out: list[_Block] = []
     current: list[str] = []
     for note in notes:
@@ -169,6 +167,7 @@ def _footnote_blocks(reply: Reply) -> list[_Block]:
 
 def _plain_of(mrkdwn: str) -> str:
     text = re.sub(r"<[^|<>]*\|([^<>]*)>", r"\1", mrkdwn)
+    text = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", text)
     text = text.replace("*", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return text
 

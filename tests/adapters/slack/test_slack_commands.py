@@ -42,6 +42,7 @@ async def test_casualties_shows_every_figure_with_qualifier_date_and_source(serv
     text = blocks_text(msg)
     assert "“To date, at least 11 people have died, and nearly 60 have been injured.”" in text
     assert "“More than 303,000 individuals from six provinces have fled their homes" in text
+    assert text.count("” — _Hun Manet Asks Trump, Anwar for Ways to End…_, 2025-12-12") == 2
     context = [b for b in msg["blocks"] if b["type"] == "context"]
     assert context and "Hun Manet Asks Trump, Anwar" in context[-1]["elements"][0]["text"]
     assert "2025-12-12" in context[-1]["elements"][0]["text"]

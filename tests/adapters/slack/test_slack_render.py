@@ -106,13 +106,13 @@ def test_split_text_keeps_links_quotes_and_entities_whole() -> None:
         assert joined.count("&amp;") == 100
 
 
-def test_footnotes_name_their_source_when_there_are_several() -> None:
-    linked = json.dumps(render(long_reply(sources=1)), ensure_ascii=False)
+def test_every_footnote_names_its_source() -> None:
+    linked = json.dumps(render(long_reply(sources=2)), ensure_ascii=False)
     assert "” — <https://news.example/0?a=1&amp;b=2|Report 0>, 2025-12-12" in linked
-    one = json.dumps(render(long_reply(sources=1, urls=False)), ensure_ascii=False)
-    assert "” — Report 0" not in one and "Sources: Report 0 (2025-12-12)" in one
-    several = json.dumps(render(long_reply(sources=2, urls=False)), ensure_ascii=False)
-    assert "” — Report 0, 2025-12-12" in several and "” — Report 1, 2025-12-12" in several
+    assert "” — <https://news.example/1?a=1&amp;b=2|Report 1>, 2025-12-12" in linked
+    plain_titles = json.dumps(render(long_reply(sources=1, urls=False)), ensure_ascii=False)
+    assert plain_titles.count("” — _Report 0_, 2025-12-12") == 40
+    assert "Sources: Report 0 (2025-12-12)" in plain_titles
 
 
 def test_everything_escaped_and_fallback_is_plain() -> None:
