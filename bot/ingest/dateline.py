@@ -53,17 +53,23 @@ def parse_date(text: str, default_year: int | None = None) -> dt.date | None:
     return None
 
 
-def find_dateline(text: str, default_year: int | None = None, search_chars: int = 2000) -> Dateline | None:
+def find_dateline(text: str, default_year: int | dt.date | None = None, search_chars: int = 2000,
+                  ) -> Dateline | None:
     """The first dateline in the report's opening, or None. A dateline without a year ("Dec 23") takes a
-    year named nearby, else default_year."""
+    year named nearby, else default_year (given a date: the year that puts it nearest that date)."""
     head = text[:search_chars]
     for m in DATELINE.finditer(head):
         date = parse_date(m["date"])
         if date is None:
             year_near = re.search(r"\b(?:19|20)\d\d\b", head)
-            year = int(year_near.group()) if year_near else default_year
-            if year:
-                date = parse_date(m["date"], year)
+            if year_near:
+                date = parse_date(m["date"], int(year_near.group()))
+            elif isinstance(default_year, dt.date):
+                near = default_year
+                options = [parse_date(m["date"], y) for y in (near.year - 1, near.year, near.year + 1)]
+                date = min((d for d in options if d), key=lambda d: abs((d - near).days), default=None)
+            elif default_year:
+                date = parse_date(m["date"], default_year)
         if date is not None:
             return Dateline(date=date, place=m["place"].strip(" ,"), start=m.start("place"), end=m.end())
     return None

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.models import Source
@@ -60,8 +60,8 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
         raise IngestError(f"{fetched.origin}: empty, there is no text to ingest")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     report_title = (title or fetched.title or guess_title(text)).strip()[:300] or "Untitled report"
-    date = report_date(fetched, published, today or dt.date.today())
     ensure_table(store)
+    date = report_date(fetched, published, today or latest_report(store) or dt.date.today())
     existing = store.source_by_hash(sha)
     if existing is not None:
         log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin})
@@ -101,6 +101,12 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
     return result
 
 
+def latest_report(store: Store) -> dt.date | None:
+    """The newest report's date: a dateline without a year ("Dec 23") is read as the nearest such day."""
+    with store.begin() as conn:
+        return conn.execute(select(func.max(sources.c.published_at))).scalar()
+
+
 def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date) -> dt.date:
     """--published, else the dateline, else the page's metadata date; a report with none is refused."""
     if isinstance(published, dt.date):
@@ -110,7 +116,7 @@ def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.dat
         if date is None:
             raise IngestError(f"--published {published!r}: not a date (use YYYY-MM-DD)")
         return date
-    line = find_dateline(fetched.text, today.year)
+    line = find_dateline(fetched.text, today)
     if line is not None:
         return line.date
     if fetched.published:

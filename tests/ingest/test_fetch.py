@@ -118,3 +118,8 @@ def test_plain_text_url_and_stdin(store, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DEC9.read_bytes())))
     again = ingest(store, "-")
     assert again.duplicate and again.source_id == first.source_id
+
+
+def test_a_dateline_without_a_year_takes_the_nearest_year(store, tmp_path: Path) -> None:
+    path = write(tmp_path, "wire.txt", b"Toll rises\n\nPHNOM PENH, Dec 23 (Reuters) - The death toll rose to 21.\n")
+    assert ingest(store, path).published.isoformat() == "2025-12-23"
