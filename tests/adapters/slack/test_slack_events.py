@@ -36,6 +36,17 @@ async def test_follow_up_mention_in_a_thread_stays_in_that_thread(server: SlackS
     assert [m["thread_ts"] for m in messages] == [root, root]
 
 
+async def test_mention_answered_by_the_real_engine_with_its_citation(server: SlackServer) -> None:
+    ts = message_ts()
+    await server.event(mention_event("How many people have died?", ts=ts))
+    [msg] = await server.slack.wait_for_messages("C1CHAN", 1)
+    assert msg["thread_ts"] == ts
+    footnotes = [b["text"]["text"] for b in msg["blocks"] if b["type"] == "section"
+                 and b.get("text", {}).get("text", "").startswith("*[1]*")]
+    assert footnotes and "“To date, at least 11 people have died" in footnotes[0]
+    assert "11" in msg["blocks"][1]["text"]["text"] and "[1]" in msg["blocks"][1]["text"]["text"]
+
+
 async def test_uncovered_question_with_the_real_engine(server: SlackServer) -> None:
     ts = message_ts()
     await server.event(mention_event("What is the capital of Australia?", ts=ts))
