@@ -105,8 +105,8 @@ def timeline(b: Briefing) -> Reply:
 
 
 def sorted_events(events: list[Event]) -> list[Event]:
-    # Events known only as reported ("Saturday morning") keep their place after dated ones of the source.
-    return sorted(events, key=lambda e: (e.when.date is None, e.when.date or e.when.text))
+    # Events known only as reported ("Saturday morning") are placed by the day they were reported around.
+    return sorted(events, key=lambda e: (e.when.sort_key(), e.when.date is None))
 
 
 def claims(b: Briefing) -> Reply:
@@ -172,37 +172,46 @@ def sources(b: Briefing) -> Reply:
 
 
 def briefing(b: Briefing, full: bool = False) -> Reply:
+    """The situation now. The short form fits one chat message: one quote per fact, the latest events."""
     cite = Citer(b)
+
+    def mark(evidence: list) -> str:  # noqa: ANN001 - a list of Evidence
+        return cite.cite(evidence if full else evidence[:1])
+
     fields = [ReplyField(name=series_label(s), value=figure_value(s, cite))
               for s in series_of(b.figures) if full or is_headline(s.scope)]
     sections = [Section(heading="Figures", fields=fields)] if fields else []
     events = sorted_events(b.events)
-    recent = events if full else events[-4:]
+    recent = events if full else events[-3:]
     sections.append(Section(heading="Timeline" if full else "Latest", items=[
-        f"{day(e.when)} — {e.summary} {cite.cite(e.evidence)}".rstrip() for e in recent]))
+        f"{day(e.when)} — {e.summary} {mark(e.evidence)}".rstrip() for e in recent]))
     topics: dict[str, list[Claim]] = {}
     for c in b.claims:
         topics.setdefault(c.topic, []).append(c)
     if topics:
         items = []
         for topic, group in topics.items():
-            says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]} {cite.cite(c.evidence)}".rstrip()
-                             for c in group)
-            items.append(f"{topic} — {worst_status(group)}: {says}" if full else f"{topic} — {worst_status(group)}")
+            if full:
+                says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]} {mark(c.evidence)}".rstrip()
+                                 for c in group)
+                items.append(f"{topic} — {worst_status(group)}: {says}")
+            else:
+                who = ", ".join(dict.fromkeys(actor_name(b, c.by) for c in group))
+                items.append(f"{topic} — {worst_status(group)} ({who})")
         sections.append(Section(heading="Contested", items=items))
-    diplomacy = [f"{r.statement} {cite.cite(r.evidence)}".rstrip() for r in b.requests]
-    diplomacy += [f"{a.statement} {cite.cite(a.evidence)}".rstrip() for a in b.agreements]
+    diplomacy = [*b.requests, *b.agreements]
     if diplomacy:
-        sections.append(Section(heading="Diplomacy", items=diplomacy if full else diplomacy[:2]))
-    ahead = [f"{u.summary} ({day(u.when) if u.when else 'date not set'}) {cite.cite(u.evidence)}".rstrip()
+        shown = diplomacy if full else diplomacy[:2]
+        sections.append(Section(heading="Diplomacy", items=[f"{f.statement} {mark(f.evidence)}".rstrip()
+                                                            for f in shown]))
+    ahead = [f"{u.summary} ({day(u.when) if u.when else 'date not set'}) {mark(u.evidence)}".rstrip()
              for u in b.upcoming if u.status in ("announced", "scheduled")]
     if ahead:
         sections.append(Section(heading="Coming up", items=ahead))
     if full and b.actors:
         sections.append(Section(heading="Who's who", items=[f"{a.name} — {a.role or a.kind}" for a in b.actors]))
     title = f"{b.title} — as of {short_date(b.as_of)}"
-    return Reply(title=title, sections=sections, citations=cite.citations,
-                 command="briefing")
+    return Reply(title=title, sections=sections, citations=cite.citations, command="briefing")
 
 
 def answer_reply(ans: Answer) -> Reply:

@@ -414,7 +414,7 @@ class OfflineEngine:
             if qdays and qdays & doc.weekdays:
                 s *= 1.3
             if asks_when and isinstance(doc.obj, Event) and doc.obj.when.date is None \
-                    and "not given" in doc.obj.when.text:
+                    and "not reported" in doc.obj.when.text:
                 s *= 0.5
             ranked.append((s, doc))
         ranked.sort(key=lambda x: (-x[0], x[1].kind == "passage"))

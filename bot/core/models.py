@@ -44,6 +44,11 @@ class DateRef(Strict):
     date: dt.date | None = None
     precision: Precision = "day"
     text: str = ""
+    # Only for ordering a date known just as reported ("Friday evening"); never shown as the date.
+    around: dt.date | None = None
+
+    def sort_key(self) -> dt.date:
+        return self.date or self.around or dt.date.max
 
     @model_validator(mode="after")
     def _needs_something(self) -> DateRef:
