@@ -89,7 +89,7 @@ class SlackService:
         if self.handler is not None:
             await self.handler.close_async()
             self.handler = None
-        await self.deps.background.drain()
+        await self.deps.background.drain(self.settings.shutdown_grace)
         if self.deps.http is not None:
             await self.deps.http.close()
             self.deps.http = None
