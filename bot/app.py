@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 
@@ -10,6 +11,7 @@ from bot.core.answer import Answerer
 from bot.core.briefing_file import load_shipped_briefing, shipped_digest
 from bot.core.commands import Core
 from bot.core.engine import OfflineEngine
+from bot.core.models import Briefing
 from bot.core.store import Store
 
 log = logging.getLogger("briefbot.app")
@@ -48,13 +50,17 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
     register_review(core, store, settings)
     revision = store.revision()
 
+    def fresh_engine() -> tuple[Briefing, OfflineEngine]:
+        briefing = store.load_briefing()
+        return briefing, OfflineEngine(briefing)
+
     async def reload() -> None:
         nonlocal revision
         current = store.revision()
         if current != revision:
             revision = current
-            core.briefing = store.load_briefing()
-            fresh = OfflineEngine(core.briefing)
+            # Off the event loop: a large briefing takes a moment to index, and chat must keep flowing.
+            core.briefing, fresh = await asyncio.to_thread(fresh_engine)
             if hasattr(core.answerer, "use_engine"):
                 core.answerer.use_engine(fresh)
             else:

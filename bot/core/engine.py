@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.core.answer import Answer
 from bot.core.citations import Citer
@@ -159,6 +160,16 @@ def weekdays_in(text: str) -> set[str]:
     return {w for w in WEEKDAYS if w in low}
 
 
+@lru_cache(maxsize=200_000)
+def analyse(text: str) -> tuple[Counter, set[tuple[int, int]], set[str]]:
+    """Terms, dates and weekdays of a text. Cached: a reloaded briefing re-reads only what is new."""
+    tf = Counter(terms(text))
+    days = weekdays_in(text)
+    if days:
+        tf["weekday"] += 1  # "which day of the week ...?"
+    return tf, dates_in(text), days
+
+
 def split_sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs of a source text, headings and site boilerplate left out."""
     out = []
@@ -201,11 +212,9 @@ class OfflineEngine:
     # -- index ------------------------------------------------------------------------------------
     def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
              evidence: list[Evidence]) -> None:
-        tf = Counter(terms(search_text))
-        if weekdays_in(search_text):
-            tf["weekday"] += 1  # "which day of the week ...?"
+        tf, dates, days = analyse(search_text)
         self.docs.append(Doc(id=doc_id, kind=kind, text=text, tf=tf, length=sum(tf.values()) or 1, obj=obj,
-                             evidence=evidence, dates=dates_in(search_text), weekdays=weekdays_in(search_text)))
+                             evidence=evidence, dates=dates, weekdays=days))
 
     def _add_fact(self, fact: Fact) -> None:
         parts = [fact.statement, " ".join(fact.keywords), " ".join(fact.keywords)]

@@ -189,9 +189,12 @@ class Store:
                 for source in briefing.sources:
                     if source.id not in known_sources:
                         self.add_source(source, conn)
+                shipped_sources = {src.id for src in briefing.sources}
+                updated = self._facts_updated_elsewhere(conn, shipped_sources)
                 for kind, attr in _LIST_OF_KIND.items():
                     for fact in getattr(briefing, attr):
-                        self.replace_fact(kind, fact, conn)
+                        if fact.id not in updated:  # a reviewed update from a later report wins
+                            self.replace_fact(kind, fact, conn)
                 known_figures = set(conn.execute(select(figures.c.id)).scalars())
                 for fig in briefing.figures:
                     if fig.id not in known_figures:
@@ -200,6 +203,16 @@ class Store:
         except IntegrityError:
             return False
         return True
+
+    @staticmethod
+    def _facts_updated_elsewhere(conn: Connection, shipped_sources: set[str]) -> set[str]:
+        """Ids of facts whose stored version rests on a report that was not shipped with the bot."""
+        out = set()
+        for row in conn.execute(select(facts.c.id, facts.c.data)):
+            evidence = json.loads(row.data).get("evidence", [])
+            if any(ev.get("source_id") not in shipped_sources for ev in evidence):
+                out.add(row.id)
+        return out
 
     def add_source(self, source: Source, conn: Connection) -> None:
         conn.execute(insert(sources).values(

@@ -87,3 +87,21 @@ def test_unreachable_postgres_names_the_server_not_the_password() -> None:
     with pytest.raises(StoreError) as err:
         store.migrate()
     assert "127.0.0.1:1" in str(err.value) and "s3cret-pass" not in str(err.value)
+
+
+def test_upgraded_shipped_briefing_keeps_a_reviewed_update(store_url: str) -> None:
+    from bot.core.models import Source
+
+    store = fresh(store_url)
+    shipped = load_shipped_briefing()
+    store.seed(shipped, "v1")
+    later = Source(id="later", title="Later", published_at=dt.date(2025, 12, 22), text="They met on Monday.",
+                   sha256="later")
+    held = shipped.upcoming[0].model_copy(update={"status": "held", "evidence": [
+        Evidence(source_id="later", quote="They met on Monday.")]})
+    with store.begin() as conn:
+        store.add_source(later, conn)
+        store.replace_fact("upcoming", held, conn)
+    assert store.seed(load_shipped_briefing(), "v2") is True
+    assert store.load_briefing().upcoming[0].status == "held"
+    store.close()
