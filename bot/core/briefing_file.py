@@ -11,7 +11,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bot.core.evidence import locate
@@ -42,6 +41,8 @@ def shipped_digest() -> str:
 
 
 def load_briefing_file(path: Path) -> Briefing:
+    import yaml  # only when a briefing file is (re)read, not on every start
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

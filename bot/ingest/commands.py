@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core.commands import Core
 from bot.core.reply import Asker, Reply, Section
 from bot.core.store import Store
-from bot.ingest import review
 from bot.ingest.chart import attach_chart
+
+if TYPE_CHECKING:
+    from bot.ingest import review
 
 USAGE = "/review — list candidates; /review approve ID… (or all); /review reject ID…"
 MAX_LISTED = 20
@@ -35,6 +38,8 @@ def note(title: str, text: str, found: bool = True) -> Reply:
 async def review_command(store: Store, text: str, asker: Asker) -> Reply:
     if not asker.can_manage:
         return note("Not allowed", "Only people who manage the bot here can review candidate facts.", found=False)
+    from bot.ingest import review  # the extraction code loads only when someone reviews
+
     words = text.split()
     if not words:
         rows = await asyncio.to_thread(review.listing, store)

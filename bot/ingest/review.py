@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.core.models import Actor, Agreement, Claim, Event, Figure, Request, Upcoming
@@ -19,17 +19,7 @@ from bot.core.store import Store, facts, figures, metadata
 from bot.ingest.events import identity_words, same_event
 from bot.ingest.extract import Candidate, Known
 from bot.ingest.people import is_unique_office
-
-candidates = Table(
-    "candidates", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source_id", String(128), nullable=False, index=True),
-    Column("kind", String(32), nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("status", String(16), nullable=False, index=True),  # pending | approved | rejected | conflict
-    Column("reason", Text, nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
+from bot.ingest.tables import candidates
 
 MODELS = {"figure": Figure, "actor": Actor, "event": Event, "upcoming": Upcoming, "claim": Claim,
           "request": Request, "agreement": Agreement}
