@@ -57,11 +57,32 @@ def channel_ids(n: int) -> dict[str, str]:
             for i in range(n)}
 
 
-async def serve_fakes(n: int, error_rate: float, discord_rate: float) -> None:
+class GlobalLimitedDiscord(FakeDiscord):
+    """The fake Discord with its documented bot-wide limit too: `global_rate` requests per second,
+    beyond which it answers 429 with "global": true (discord.py then pauses every request)."""
+
+    def __init__(self, global_rate: float, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.global_rate = global_rate
+        self._recent: collections.deque[float] = collections.deque()
+
+    def _channel(self, method: str, parts: list[str], body: object) -> tuple[int, object]:
+        if self.global_rate and method == "POST" and parts[2:] == ["messages"]:
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= self.global_rate:
+                wait = round(1.0 - (now - self._recent[0]), 3) + 0.001
+                return 429, {"message": "You are being rate limited.", "retry_after": wait, "global": True}
+            self._recent.append(now)
+        return super()._channel(method, parts, body)
+
+
+async def serve_fakes(n: int, error_rate: float, discord_rate: float, discord_global: float) -> None:
     """The child process: both fakes, rate limits set per channel; a report on a line from stdin."""
     slack = FlakySlack(error_rate)
     await slack.start()
-    fake_discord = FakeDiscord(error_rate=error_rate, error_status=500)
+    fake_discord = GlobalLimitedDiscord(discord_global, error_rate=error_rate, error_status=500)
     await fake_discord.start()
     for channel, platform in channel_ids(n).items():
         if platform == "slack":
@@ -78,15 +99,15 @@ async def serve_fakes(n: int, error_rate: float, discord_rate: float) -> None:
     for channel, messages in fake_discord.messages.items():
         got[channel] += len(messages)
     discord_posts = fake_discord.find("POST", "/channels/", status=None)
-    every = [c.status for c in posts] + [c.status for c in discord_posts]
-    print(json.dumps({"got": got, "posts": len(every), "429": every.count(429), "500": every.count(500)}),
-          flush=True)
+    slack_status = collections.Counter(c.status for c in posts)
+    discord_status = collections.Counter(c.status for c in discord_posts)
+    print(json.dumps({"got": got, "slack": slack_status, "discord": discord_status}), flush=True)
     await fake_discord.close()
     await slack.stop()
 
 
-async def run(n: int, fmt: str, error_rate: float, discord_rate: float, per_platform: int,
-              database: str | None) -> int:
+async def run(n: int, fmt: str, error_rate: float, discord_rate: float, discord_global: float,
+              per_platform: int, database: str | None) -> int:
     import discord
     from discord.http import Route
 
@@ -113,7 +134,7 @@ async def run(n: int, fmt: str, error_rate: float, discord_rate: float, per_plat
     # The fakes run in their own process, so their work does not slow the bot's event loop.
     fakes = await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--serve-fakes", "-n", str(n), "--error-rate", str(error_rate),
-        "--discord-rate", str(discord_rate), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        "--discord-rate", str(discord_rate), "--discord-global-rate", str(discord_global), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
     urls = json.loads(await fakes.stdout.readline())
     Route.BASE = urls["discord"]
     client = discord.Client(intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none(),
@@ -158,12 +179,14 @@ async def run(n: int, fmt: str, error_rate: float, discord_rate: float, per_plat
                   f"max {took[-1]:.2f} s")
     delivered = duplicates = lost = 0
     floor = 0.0
+    discord_parts = 0
     statuses = collections.Counter(d.status for d in rows.values())
     for channel, platform in channels.items():
         row = rows.get(channel)
         parts = row.parts_total if row else 0
         rate = SLACK_RATE if platform == "slack" else discord_rate
         floor = max(floor, (parts - 1) / rate) if parts else floor
+        discord_parts += parts if platform == "discord" else 0
         if row is not None and row.status == "sent" and got[channel] == parts:
             delivered += 1
         duplicates += max(0, got[channel] - parts)
@@ -176,13 +199,24 @@ async def run(n: int, fmt: str, error_rate: float, discord_rate: float, per_plat
 
     where = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     print(f"subscriptions: {n} ({n - n // 2} Slack, {n // 2} Discord), format {fmt}, database {where}")
-    print(f"requests: {report['posts']} message posts, {report['429']} answered 429, {report['500']} answered 500; "
-          f"ledger: {dict(statuses)}")
+    for platform in ("slack", "discord"):
+        counts = report[platform]
+        print(f"{platform} message posts: {sum(counts.values())} ({counts.get('200', 0)} ok, "
+              f"{counts.get('429', 0)} answered 429, {counts.get('500', 0)} answered 500)")
+    print(f"ledger: {dict(statuses)}")
+    reasons = collections.Counter(d.reason[:100] for d in rows.values() if d.status == "failed")
+    for reason, count in reasons.most_common(3):
+        print(f"  failed x{count}: {reason}")
     print(f"delivered: {delivered}")
     print(f"duplicates: {duplicates}")
     print(f"lost: {lost}")
     print(f"total time: {total:.2f} s")
-    print(f"rate-limit floor: {floor:.2f} s (Slack {SLACK_RATE:g}/s and Discord {discord_rate:g}/s per channel)")
+    channel_floor = floor
+    global_floor = max(0.0, (discord_parts - discord_global) / discord_global) if discord_global else 0.0
+    floor = max(channel_floor, global_floor)
+    print(f"rate-limit floor: {floor:.2f} s = max(per channel {channel_floor:.2f} s [Slack {SLACK_RATE:g}/s, "
+          f"Discord {discord_rate:g}/s per channel], Discord bot-wide {global_floor:.2f} s "
+          f"[{discord_parts} posts at {discord_global:g}/s])")
     ratio = total / floor if floor else float("inf")
     print(f"total / floor: {ratio:.2f} (target ≤ 1.5)")
     ok = delivered == n and duplicates == 0 and lost == 0 and ratio <= 1.5
@@ -196,14 +230,17 @@ def main() -> int:
     p.add_argument("--format", choices=["short", "full"], default="full")
     p.add_argument("--error-rate", type=float, default=0.05, help="share of message posts answered 500")
     p.add_argument("--discord-rate", type=float, default=1.0, help="Discord messages per second per channel")
+    p.add_argument("--discord-global-rate", type=float, default=50.0,
+                   help="Discord requests per second per bot (its documented global limit; 0 = none)")
     p.add_argument("--per-platform", type=int, default=64, help="concurrent sends per platform")
     p.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite file)")
     p.add_argument("--serve-fakes", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.serve_fakes:
-        asyncio.run(serve_fakes(a.n, a.error_rate, a.discord_rate))
+        asyncio.run(serve_fakes(a.n, a.error_rate, a.discord_rate, a.discord_global_rate))
         return 0
-    return asyncio.run(run(a.n, a.format, a.error_rate, a.discord_rate, a.per_platform, a.database))
+    return asyncio.run(run(a.n, a.format, a.error_rate, a.discord_rate, a.discord_global_rate, a.per_platform,
+                           a.database))
 
 
 if __name__ == "__main__":

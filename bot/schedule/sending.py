@@ -5,8 +5,9 @@ taking over starts at the next part. 429s wait for their Retry-After; 5xx and ti
 exponentially; both are bounded. A permanent error (unknown channel, no access) ends the delivery as
 failed, with the platform's reason.
 
-Fan-out: sends to one platform share a semaphore (bounded concurrency), and one channel's deliveries
-are serialised, so a burst of briefings due the same minute respects each platform's limits.
+Fan-out: sends to one platform share a semaphore (bounded concurrency), one channel's deliveries are
+serialised, and sends are paced to each platform's documented limits (per channel, and Discord's
+bot-wide one), so a burst of briefings due the same minute respects them before any 429 says so.
 """
 
 from __future__ import annotations
@@ -34,13 +35,46 @@ class RetryPolicy:
     max_retry_after: float = 600.0
 
 
-class Fanout:
-    """Bounded concurrency per platform, one delivery at a time per channel."""
+class Pace:
+    """Spaces calls at least 1/rate seconds apart (no bursts), so a limit counted over any window
+    of a second is never passed: callers reserve the next free slot, then sleep until it."""
 
-    def __init__(self, per_platform: int = 32) -> None:
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next = 0.0
+
+    def reserve(self) -> float:
+        """Seconds to wait before the caller may go."""
+        now = asyncio.get_running_loop().time()
+        at = max(now, self.next)
+        self.next = at + self.interval
+        return at - now
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_channel: float  # messages per second to one channel
+    per_platform: float | None = None  # requests per second for the whole bot
+
+
+# The platforms' documented limits for posting: Slack allows about one message per second per
+# channel; Discord five per five seconds per channel and 50 requests per second per bot overall (we
+# keep a tenth below it: the HTTP library's own retries and network jitter need the headroom).
+LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=45.0)}
+CHANNEL_MARGIN = 0.05  # seconds added after a channel's last post, for clock and network jitter
+
+
+class Fanout:
+    """Bounded concurrency per platform, one delivery at a time per channel, and sends paced to the
+    platform's documented limits, so a burst of briefings due the same minute meets few 429s."""
+
+    def __init__(self, per_platform: int = 32, limits: dict[str, Limits] | None = None) -> None:
         self.per_platform = per_platform
+        self.limits = LIMITS if limits is None else limits
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._channels: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._paces: dict[tuple[str, ...], Pace] = {}
+        self._last: dict[tuple[str, str, str], float] = {}
 
     def slot(self, platform: str) -> asyncio.Semaphore:
         if platform not in self._slots:
@@ -53,6 +87,26 @@ class Fanout:
             self._channels[key] = asyncio.Lock()
         return self._channels[key]
 
+    async def pace(self, platform: str, workspace: str, channel: str,
+                   sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        """Wait until the channel may take another message, then for the platform's next slot."""
+        limits = self.limits.get(platform)
+        if limits is None:
+            return
+        # The platform counts from when it accepted the channel's previous message, so measure
+        # from when that send returned, not from when it was started.
+        last = self._last.get((platform, workspace, channel))
+        if last is not None and limits.per_channel:
+            wait = last + 1.0 / limits.per_channel + CHANNEL_MARGIN - asyncio.get_running_loop().time()
+            if wait > 0:
+                await sleep(wait)
+        if limits.per_platform:
+            wait = self._paces.setdefault((platform,), Pace(limits.per_platform)).reserve()
+            if wait > 0:
+                await sleep(wait)
+
+    def sent(self, platform: str, workspace: str, channel: str) -> None:
+        self._last[(platform, workspace, channel)] = asyncio.get_running_loop().time()
 
 async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanout,
                         policy: RetryPolicy | None = None,
@@ -73,9 +127,11 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
                 if not ledger.lease_fresh(d) and not await ledger.write(ledger.attempt, d):
                     log.warning("delivery taken over by another process; stopping", extra=where)
                     return "lost"
+                await fanout.pace(d.platform, d.workspace, d.channel, sleep)
                 try:
                     async with fanout.slot(d.platform):
-                        message_id = await poster.send(d.channel, d.payloads[part])
+                        message_id = await _send_once(poster, d.channel, d.payloads[part])
+                    fanout.sent(d.platform, d.workspace, d.channel)
                 except RateLimited as exc:
                     limited += 1
                     metrics.RATE_LIMIT_WAITS.labels(d.platform).inc()
@@ -110,6 +166,17 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
     metrics.DELIVERIES.labels(d.platform, "sent").inc()
     log.info("briefing delivered", extra={**where, "parts": d.parts_total, "attempts": d.attempts})
     return "sent"
+
+
+async def _send_once(poster: Poster, channel: str, payload: dict) -> str:
+    try:
+        return await poster.send(channel, payload)
+    except PermanentError as exc:
+        cause = exc.__cause__
+        if getattr(cause, "status", None) == 429:
+            # A 429 the HTTP library stopped retrying by itself is still only a rate limit.
+            raise RateLimited(float(getattr(cause, "retry_after", 1.0) or 1.0)) from exc
+        raise
 
 
 async def _fail(d: Delivery, ledger: Ledger, reason: str, where: dict) -> str:
