@@ -59,8 +59,8 @@ class Limits:
 
 # The platforms' documented limits for posting: Slack allows about one message per second per
 # channel; Discord five per five seconds per channel and 50 requests per second per bot overall (we
-# keep a tenth below it: the HTTP library's own retries and network jitter need the headroom).
-LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=45.0)}
+# stay a fifth below it: the HTTP library's own retries and network jitter need the headroom).
+LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=40.0)}
 CHANNEL_MARGIN = 0.05  # seconds added after a channel's last post, for clock and network jitter
 
 
