@@ -8,7 +8,7 @@ from bot.core.store import Store
 from bot.schedule import subscriptions as subs
 from bot.schedule.deliverer import Deliverer
 from bot.schedule.ledger import Ledger
-from bot.schedule.sending import Fanout, RetryPolicy, send_delivery
+from bot.schedule.sending import Fanout, Limits, RetryPolicy, send_delivery
 from bot.schedule.subscriptions import parse_options
 from tests.fakes.slack_api import FakeSlackAPI
 
@@ -107,8 +107,21 @@ async def test_one_channel_at_a_time_under_a_rate_limit(store: Store, slack: Fak
     slack.rate_limit("C0MORNING", per_second=20, retry_after=0.05)
     ledger = Ledger(store)
     d = ledger.claim(sub, DAY, [{"text": f"part {n}"} for n in range(2)], {})
-    assert await send_delivery(d, poster, ledger, Fanout(per_platform=2), FAST) == "sent"
+    unpaced = Fanout(per_platform=2, limits={})  # no pacing: the 429 path itself
+    assert await send_delivery(d, poster, ledger, unpaced, FAST) == "sent"
     assert [m["text"] for m in slack.messages("C0MORNING")] == [f"part {n}" for n in range(2)]
+    assert [c.status for c in slack.calls_to("chat.postMessage")] == [200, 429, 200]
+
+
+async def test_sends_are_paced_to_the_channel_limit(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
+    """Paced to the platform's per-channel limit, parts go out without a single 429."""
+    sub = _sub(store)
+    slack.rate_limit("C0MORNING", per_second=20, retry_after=0.05)
+    ledger = Ledger(store)
+    d = ledger.claim(sub, DAY, [{"text": f"part {n}"} for n in range(4)], {})
+    paced = Fanout(limits={"slack": Limits(per_channel=20)})
+    assert await send_delivery(d, poster, ledger, paced, FAST) == "sent"
+    assert [c.status for c in slack.calls_to("chat.postMessage")] == [200] * 4
 
 
 async def test_discord_429_then_200_posts_exactly_one_message(store: Store) -> None:
