@@ -88,14 +88,14 @@ def _blocks(reply: Reply) -> list[_Block]:
         blocks += _footnote_blocks(reply)
     source_line = reply.source_line()
     if source_line:
-        text = escape(_shorten(source_line, CONTEXT_LIMIT - 100))
+        text = _escaped_within(source_line, CONTEXT_LIMIT)
         blocks.append(_Block({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]},
                              len(text), source_line))
     return blocks
 
 
 def _header(title: str) -> _Block:
-    text = escape(_shorten(title or "Briefing", HEADER_LIMIT - 30))
+    text = _escaped_within(title or "Briefing", HEADER_LIMIT)
     return _Block({"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}},
                   len(text), title)
 
@@ -172,11 +172,22 @@ def _plain_of(mrkdwn: str) -> str:
     return text
 
 
+def _escaped_within(text: str, limit: int) -> str:
+    """One line of escaped text that fits `limit` characters once escaped (escaping lengthens it)."""
+    text = " ".join(text.split())
+    room = limit
+    while len(escaped := escape(_shorten(text, room))) > limit:
+        room = max(1, min(room - 1, room * limit // len(escaped)))
+    return escaped
+
+
 def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split()) if "\n" in text else text
+    """At most `limit` characters, cut at a line or word break, with an ellipsis when cut."""
     if len(text) <= limit:
         return text
-    cut = text.rfind(" ", 0, limit - 1)
+    if limit < 2:
+        return "…"
+    cut = max(text.rfind("\n", 0, limit - 1), text.rfind(" ", 0, limit - 1))
     return text[:cut if cut > limit // 2 else limit - 1].rstrip() + "…"
 
 
@@ -204,13 +215,6 @@ def _pack(reply: Reply, blocks: list[_Block]) -> list[dict[str, Any]]:
         plain = "\n".join(b.plain for b in group if b.plain)
         if i:
             plain = f"{reply.title} (part {i + 1} of {len(groups)})\n{plain}"
-        messages.append({"text": escape(_shorten_lines(plain, FALLBACK_LIMIT)),
+        messages.append({"text": escape(_shorten(plain, FALLBACK_LIMIT)),
                          "blocks": [b.block for b in group]})
     return messages
-
-
-def _shorten_lines(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = max(text.rfind("\n", 0, limit - 1), text.rfind(" ", 0, limit - 1))
-    return text[:cut if cut > limit // 2 else limit - 1].rstrip() + "…"

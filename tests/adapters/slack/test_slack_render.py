@@ -126,6 +126,14 @@ def test_everything_escaped_and_fallback_is_plain() -> None:
     assert msg["text"].startswith("&lt;!channel&gt; &amp; co")
 
 
+def test_header_and_context_fit_after_escaping() -> None:
+    reply = Reply(title="&<>" * 200, citations=[Citation(n=1, source_id="s", title="&" * 3000,
+                                                          published="2025-12-12", quote="q")])
+    messages = render(reply)
+    assert_within_limits(messages)
+    assert len(messages[-1]["blocks"][-1]["elements"][0]["text"]) <= 2000
+
+
 def test_incoming_slack_text_made_plain() -> None:
     assert plain("<@UBOT> hi <@U2|ana> in <#C1|general> &lt;3 &amp; <https://x.example|x> <!here>",
                  drop_user="UBOT") == "hi @ana in #general <3 & x @here"
