@@ -19,7 +19,7 @@ log = logging.getLogger("briefbot.app")
 
 # Feature modules that add their own tables to the store's metadata; imported before the schema is
 # created so that every table exists from the first start, whichever feature runs first.
-TABLE_MODULES = ("bot.schedule.subscriptions", "bot.schedule.ledger", "bot.ingest.tables")
+TABLE_MODULES = ("bot.schedule.subscriptions", "bot.schedule.ledger", "bot.ingest.tables", "bot.handled")
 
 
 def open_store(settings: Settings) -> Store:

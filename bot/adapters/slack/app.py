@@ -14,11 +14,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import metrics
 from bot.adapters.slack.askers import AskerDirectory
-from bot.adapters.slack.dedupe import drop_duplicates
+from bot.adapters.slack.dedupe import SeenEvents, drop_duplicates
 from bot.adapters.slack.deps import Deps
 from bot.adapters.slack.listeners import register_listeners
 from bot.config import Settings
 from bot.core.commands import Core
+from bot.core.store import Store
+from bot.handled import EventClaims
 
 log = logging.getLogger("briefbot.slack")
 
@@ -52,6 +54,8 @@ def build_app(settings: Settings, core: Core, client: AsyncWebClient | None = No
         name="briefbot",
     )
     deps = Deps(core=core, askers=AskerDirectory(settings.slack_admins), model_answers=settings.openai_enabled)
+    if isinstance(core.store, Store):
+        deps.seen = SeenEvents(shared=EventClaims(core.store))  # retries skipped across replicas too
     app.use(drop_duplicates(deps.seen))
     register_listeners(app, deps)
 

@@ -1,7 +1,7 @@
 """Slack resends an event when it thinks we missed it; answer each event id once.
 
-The set of seen ids lives in this process only: with several replicas behind one request URL, a retry
-that lands on another replica is answered again (Slack retries only after a late or failed ack).
+Each process remembers the ids it saw; with a store, ids are also claimed in the shared database
+(`bot.handled`), so a retry that lands on another replica behind the load balancer is skipped too.
 """
 
 from __future__ import annotations
@@ -14,15 +14,24 @@ from typing import Any
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
+from bot.handled import EventClaims
+
 log = logging.getLogger("briefbot.slack")
 
 
 class SeenEvents:
-    """A bounded set of event ids, oldest forgotten first."""
+    """A bounded set of event ids, oldest forgotten first, optionally backed by claims shared by replicas."""
 
-    def __init__(self, size: int = 10_000) -> None:
+    def __init__(self, size: int = 10_000, shared: EventClaims | None = None) -> None:
         self.size = size
+        self.shared = shared
         self._ids: OrderedDict[str, None] = OrderedDict()
+
+    async def first_anywhere(self, event_id: str) -> bool:
+        """First time in this process and, with shared claims, in any replica."""
+        if not self.first_time(event_id):
+            return False
+        return self.shared is None or await self.shared.claim(f"slack:{event_id}")
 
     def first_time(self, event_id: str) -> bool:
         if event_id in self._ids:
@@ -39,7 +48,7 @@ def drop_duplicates(seen: SeenEvents) -> Callable[..., Awaitable[BoltResponse | 
     async def middleware(req: AsyncBoltRequest, body: dict[str, Any],
                          next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not seen.first_time(event_id):
+        if event_id and not await seen.first_anywhere(event_id):
             retry = req.headers.get("x-slack-retry-num", [""])[0]
             log.info("slack duplicate event skipped", extra={"event_id": event_id, "retry": retry})
             return BoltResponse(status=200, body="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.adapters.slack.conftest import ScriptedAnswerer, SlackServer, blocks_text
+from tests.adapters.slack.conftest import ScriptedAnswerer, SlackServer, blocks_text, serve
 from tests.fakes.slack_requests import dm_event, mention_event, message_ts
 
 
@@ -207,3 +207,19 @@ async def test_request_url_verification_challenge(server: SlackServer) -> None:
             SECRET, body, content_type="application/json")) as resp:
         assert resp.status == 200
         assert (await resp.json())["challenge"].startswith("3eZbrw1aBm2")
+
+
+async def test_retry_reaching_another_replica_is_answered_once(slack_settings, slack) -> None:  # noqa: ANN001
+    """Two replicas share one database behind a load balancer: Slack's retry lands on the second."""
+    from bot.app import build_core
+
+    replicas = [serve(slack_settings, build_core(slack_settings), slack) for _ in range(2)]
+    first, second = [await anext(r) for r in replicas]
+    event = mention_event("What is the capital of Australia?")
+    assert (await first.event(event, event_id="Ev0SHARED1")).status == 200
+    assert (await second.event(event, event_id="Ev0SHARED1", retry_num=1)).status == 200
+    await first.settle()
+    await second.settle()
+    assert len(slack.messages("C1CHAN")) == 1
+    for r in replicas:
+        await r.aclose()
