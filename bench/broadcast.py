@@ -1,18 +1,21 @@
 """Broadcast: N morning briefings due the same minute, through the real scheduler, to fake platforms.
 
-    .venv/bin/python bench/broadcast.py [-n 1000] [--format full] [--error-rate 0.05] [--database URL]
+    .venv/bin/python bench/broadcast.py [-n 1000] [--format full|short] [--error-rate 0.05]
+        [--discord-global-rate 50] [--database URL]
 
 Half the subscriptions go to the fake Slack Web API (tests/fakes/slack_api.py, with the real
 SlackPoster / slack_sdk), half to the fake Discord REST API (tests/fakes/discord_server.py, with the
-real DiscordPoster / discord.py). Both fakes enforce a per-channel rate limit with 429 + Retry-After
-(Slack: 1 message per second per channel; Discord: `--discord-rate` per second) and fail
-`--error-rate` of message posts with 500. The fakes run in a child process. Every subscription's job is made due at once
+real DiscordPoster / discord.py); the fakes run in a child process. Both enforce a per-channel rate
+limit with 429 + Retry-After (Slack: 1 message per second per channel; Discord: `--discord-rate`) and
+fail `--error-rate` of message posts with 500. The Discord fake also enforces Discord's documented
+bot-wide limit (`--discord-global-rate`, 50 requests per second; 0 turns it off), which is what
+binds when 500 channels are posted to at once. Every subscription's job is made due at once
 (`job.modify(next_run_time=now)`), exactly as when they all share the same minute.
 
-Prints delivered (channels that got every part once), duplicates (messages beyond that), lost
-(channels missing a part), total time, and the rate-limit floor: the least time the per-channel limits
-allow, max over channels of (parts - 1) / rate. Target at N=1,000: 1,000 delivered, 0 duplicates,
-0 lost, total ≤ 1.5 × floor.
+Prints delivered (channels that got every part exactly once), duplicates (messages beyond that),
+lost (channels missing a part), total time, and the rate-limit floor: the least time the fakes'
+limits allow, max(per channel: max over channels of (parts - 1) / rate; bot-wide: (Discord posts -
+rate) / rate). Target at N=1,000: 1,000 delivered, 0 duplicates, 0 lost, total ≤ 1.5 × floor.
 """
 
 from __future__ import annotations
