@@ -38,7 +38,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core.store import Store, metadata
 
@@ -305,6 +305,11 @@ class Ledger:
                     for fn, args, fut in batch:
                         try:
                             results.append((fut, fn(*args), None))
+                        except DBAPIError:
+                            # The transaction is lost (a deadlock between replicas, say): the writes
+                            # that went before it in this batch were rolled back too, so none of
+                            # them may be reported done; every one is redone on its own below.
+                            raise
                         except Exception as exc:  # noqa: BLE001 - handed to that caller
                             results.append((fut, None, exc))
                 finally:

@@ -130,7 +130,7 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
                 await fanout.pace(d.platform, d.workspace, d.channel, sleep)
                 try:
                     async with fanout.slot(d.platform):
-                        message_id = await _send_once(poster, d.channel, d.payloads[part])
+                        message_id = await poster.send(d.channel, d.payloads[part])
                     fanout.sent(d.platform, d.workspace, d.channel)
                 except RateLimited as exc:
                     limited += 1
@@ -166,17 +166,6 @@ async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fan
     metrics.DELIVERIES.labels(d.platform, "sent").inc()
     log.info("briefing delivered", extra={**where, "parts": d.parts_total, "attempts": d.attempts})
     return "sent"
-
-
-async def _send_once(poster: Poster, channel: str, payload: dict) -> str:
-    try:
-        return await poster.send(channel, payload)
-    except PermanentError as exc:
-        cause = exc.__cause__
-        if getattr(cause, "status", None) == 429:
-            # A 429 the HTTP library stopped retrying by itself is still only a rate limit.
-            raise RateLimited(float(getattr(cause, "retry_after", 1.0) or 1.0)) from exc
-        raise
 
 
 async def _fail(d: Delivery, ledger: Ledger, reason: str, where: dict) -> str:

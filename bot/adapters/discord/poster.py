@@ -62,6 +62,8 @@ class DiscordPoster:
         except discord.DiscordServerError as exc:
             raise TransientError(f"Discord answered {exc.status}") from exc
         except discord.HTTPException as exc:
+            if exc.status == 429:  # one discord.py stopped retrying by itself: still only a rate limit
+                raise RateLimited(float(getattr(exc, "retry_after", 1.0) or 1.0)) from exc
             raise PermanentError(f"Discord refused the message ({exc.status}): {exc.text}") from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientError(f"could not reach Discord: {type(exc).__name__}") from exc
