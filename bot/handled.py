@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import OrderedDict
+from collections.abc import Hashable
 
 from sqlalchemy import Column, DateTime, String, Table, delete, insert
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +25,22 @@ handled_events = Table(
     Column("event_key", String(200), primary_key=True),
     Column("handled_at", DateTime(timezone=True), nullable=False, index=True),
 )
+
+class RecentIds:
+    """The last `size` ids seen in this process, oldest forgotten first."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[Hashable, None] = OrderedDict()
+
+    def first_time(self, key: Hashable) -> bool:
+        if key in self._ids:
+            return False
+        self._ids[key] = None
+        if len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
 
 KEEP = dt.timedelta(days=1)  # Slack stops retrying within minutes; a day is ample
 PRUNE_EVERY = 500

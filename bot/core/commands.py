@@ -185,20 +185,9 @@ def briefing(b: Briefing, full: bool = False) -> Reply:
     recent = events if full else events[-3:]
     sections.append(Section(heading="Timeline" if full else "Latest", items=[
         f"{day(e.when)} — {e.summary} {mark(e.evidence)}".rstrip() for e in recent]))
-    topics: dict[str, list[Claim]] = {}
-    for c in b.claims:
-        topics.setdefault(c.topic, []).append(c)
-    if topics:
-        items = []
-        for topic, group in topics.items():
-            if full:
-                says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]} {mark(c.evidence)}".rstrip()
-                                 for c in group)
-                items.append(f"{topic} — {worst_status(group)}: {says}")
-            else:
-                who = ", ".join(dict.fromkeys(actor_name(b, c.by) for c in group))
-                items.append(f"{topic} — {worst_status(group)} ({who})")
-        sections.append(Section(heading="Contested", items=items))
+    contested = contested_section(b, mark, full)
+    if contested:
+        sections.append(contested)
     diplomacy = [*b.requests, *b.agreements]
     if diplomacy:
         shown = diplomacy if full else diplomacy[:2]
@@ -212,6 +201,23 @@ def briefing(b: Briefing, full: bool = False) -> Reply:
         sections.append(Section(heading="Who's who", items=[f"{a.name} — {a.role or a.kind}" for a in b.actors]))
     title = f"{b.title} — as of {short_date(b.as_of)}"
     return Reply(title=title, sections=sections, citations=cite.citations, command="briefing")
+
+
+def contested_section(b: Briefing, mark: Callable[[list], str], full: bool) -> Section | None:
+    """Each contested topic with its status; in full, who says what, each with its quote marks."""
+    topics: dict[str, list[Claim]] = {}
+    for c in b.claims:
+        topics.setdefault(c.topic, []).append(c)
+    items = []
+    for topic, group in topics.items():
+        if full:
+            says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]} {mark(c.evidence)}".rstrip()
+                             for c in group)
+            items.append(f"{topic} — {worst_status(group)}: {says}")
+        else:
+            who = ", ".join(dict.fromkeys(actor_name(b, c.by) for c in group))
+            items.append(f"{topic} — {worst_status(group)} ({who})")
+    return Section(heading="Contested", items=items) if items else None
 
 
 def answer_reply(ans: Answer) -> Reply:

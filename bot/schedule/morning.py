@@ -15,11 +15,11 @@ from bot.core.citations import Citer
 from bot.core.commands import (
     STANCE_WORDS,
     actor_name,
+    contested_section,
     day,
     series_label,
     short_date,
     sorted_events,
-    worst_status,
 )
 from bot.core.figures import Series, change_text, is_headline, series_of
 from bot.core.models import Briefing, Claim, Event, Evidence, Figure
@@ -157,19 +157,9 @@ def morning_reply(b: Briefing, local_date: dt.date, fmt: str = "short",
             sections.append(Section(heading="Timeline" if full else "Latest",
                                     items=[_event_line(e, cite) for e in recent]))
 
-    topics: dict[str, list[Claim]] = {}
-    for c in b.claims:
-        topics.setdefault(c.topic, []).append(c)
-    if topics:
-        items = []
-        for topic, group in topics.items():
-            if full:
-                says = "; ".join(f"{actor_name(b, c.by)} {_stance(c)} {cite.cite(c.evidence)}".rstrip()
-                                 for c in group)
-                items.append(f"{topic} — {worst_status(group)}: {says}")
-            else:
-                items.append(f"{topic} — {worst_status(group)}")
-        sections.append(Section(heading="Contested", items=items))
+    contested = contested_section(b, cite.cite, full)
+    if contested:
+        sections.append(contested)
 
     ahead = [f"{u.summary} ({day(u.when) if u.when else 'date not set'}) {cite.cite(u.evidence)}".rstrip()
              for u in b.upcoming if u.status in ("announced", "scheduled")]

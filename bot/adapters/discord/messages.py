@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 
 import aiohttp
 import discord
@@ -21,6 +20,7 @@ from bot.adapters.discord.poster import new_nonce
 from bot.adapters.discord.render import render, to_embeds
 from bot.core.commands import Core
 from bot.core.reply import Reply
+from bot.handled import RecentIds
 from bot.logs import REQUEST_ID
 
 log = logging.getLogger("briefbot.discord")
@@ -29,31 +29,15 @@ def strip_mentions(message: discord.Message, me: discord.abc.User) -> str:
     return re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
 
 
-class Seen:
-    """The last few thousand message ids, to drop an event the gateway delivers twice."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self.ids: OrderedDict[int, None] = OrderedDict()
-
-    def add(self, message_id: int) -> bool:
-        if message_id in self.ids:
-            return False
-        self.ids[message_id] = None
-        if len(self.ids) > self.size:
-            self.ids.popitem(last=False)
-        return True
-
-
 def wanted(message: discord.Message, me: discord.abc.User) -> bool:
     if message.author.bot or message.author.id == me.id or message.webhook_id is not None:
         return False
     return message.guild is None or me in message.mentions
 
 
-async def on_message(client: discord.Client, core: Core, seen: Seen, message: discord.Message) -> None:
+async def on_message(client: discord.Client, core: Core, seen: RecentIds, message: discord.Message) -> None:
     me = client.user
-    if me is None or not wanted(message, me) or not seen.add(message.id):
+    if me is None or not wanted(message, me) or not seen.first_time(message.id):
         return
     command, text = parse(strip_mentions(message, me))
     REQUEST_ID.set(f"discord-msg-{message.id}")  # every log line of this answer carries it
@@ -81,7 +65,7 @@ async def send_reply(message: discord.Message, reply: Reply) -> None:
 
 
 def register(client: discord.Client, core: Core) -> None:
-    seen = Seen()
+    seen = RecentIds(4096)  # a message the gateway delivers twice is answered once
 
     async def handle(message: discord.Message) -> None:
         await on_message(client, core, seen, message)

@@ -7,39 +7,29 @@ Each process remembers the ids it saw; with a store, ids are also claimed in the
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.handled import EventClaims
+from bot.handled import EventClaims, RecentIds
 
 log = logging.getLogger("briefbot.slack")
 
 
-class SeenEvents:
-    """A bounded set of event ids, oldest forgotten first, optionally backed by claims shared by replicas."""
+class SeenEvents(RecentIds):
+    """Event ids seen in this process, optionally backed by claims shared by every replica."""
 
     def __init__(self, size: int = 10_000, shared: EventClaims | None = None) -> None:
-        self.size = size
+        super().__init__(size)
         self.shared = shared
-        self._ids: OrderedDict[str, None] = OrderedDict()
 
     async def first_anywhere(self, event_id: str) -> bool:
         """First time in this process and, with shared claims, in any replica."""
         if not self.first_time(event_id):
             return False
         return self.shared is None or await self.shared.claim(f"slack:{event_id}")
-
-    def first_time(self, event_id: str) -> bool:
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
 
 
 def drop_duplicates(seen: SeenEvents) -> Callable[..., Awaitable[BoltResponse | None]]:
