@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import time
 
 from bot.config import Settings
 from bot.core.answer import Answerer
@@ -15,6 +16,7 @@ from bot.core.models import Briefing
 from bot.core.store import Store
 
 log = logging.getLogger("briefbot.app")
+RELOAD_CHECK_SECONDS = 1.0
 
 
 # Feature modules that add their own tables to the store's metadata; imported before the schema is
@@ -54,8 +56,15 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
         briefing = store.load_briefing()
         return briefing, OfflineEngine(briefing)
 
+    checked = time.monotonic()
+
     async def reload() -> None:
-        nonlocal revision
+        nonlocal revision, checked
+        # One look at the store's revision a second is plenty for a briefing that changes by ingest.
+        if time.monotonic() - checked < RELOAD_CHECK_SECONDS and not store.changed_here:
+            return
+        checked = time.monotonic()
+        store.changed_here = False
         current = store.revision()
         if current != revision:
             revision = current

@@ -119,6 +119,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.name = describe_url(url)
+        self.changed_here = False
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
@@ -242,6 +243,7 @@ class Store:
         """Mark the briefing as changed so every replica reloads it on its next command."""
         conn.execute(meta.delete().where(meta.c.key == "revision"))
         conn.execute(insert(meta).values(key="revision", value=_now().isoformat()))
+        self.changed_here = True  # this process wrote it: its next command reloads without waiting
 
     def revision(self) -> str:
         with self.begin() as conn:
