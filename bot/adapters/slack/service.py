@@ -96,4 +96,9 @@ class SlackService:
         self._problem = "stopped"
 
     def ready(self) -> tuple[bool, str]:
+        if not self._problem and self.handler is not None:
+            # The SDK reconnects a dropped socket by itself; until it has, say so on /readyz.
+            session = getattr(self.handler.client, "current_session", None)
+            if session is None or session.closed:
+                return False, "slack socket mode disconnected (reconnecting)"
         return (not self._problem, self._problem)

@@ -85,5 +85,22 @@ async def test_socket_mode_end_to_end_against_the_fake(slack_settings: Settings,
         [threaded] = await slack.wait_for_messages("C2NEWS", 1)
         assert threaded["thread_ts"] == ts
         assert service.ready() == (True, "")
+        # Slack drops the socket: the SDK reconnects, and readiness follows the new socket.
+        for ws in list(slack._sockets):
+            await ws.close()
+        await slack.wait_for(lambda: len(slack.calls_to("socket.connect")) > 1, 20)
+        await slack.wait_for(lambda: service.ready() == (True, ""), 20)
+    finally:
+        await service.stop()
+
+
+async def test_readiness_reports_a_closed_socket(slack_settings: Settings, core: Core, slack: FakeSlackAPI) -> None:
+    service = SlackService(socket_settings(slack_settings, slack_signing_secret=None), core)
+    await service.start()
+    try:
+        await slack.wait_for(lambda: service.ready() == (True, ""), 20)
+        await service.handler.client.current_session.close()  # as when the network drops it
+        ok, why = service.ready()
+        assert not ok and "disconnected" in why
     finally:
         await service.stop()
