@@ -32,6 +32,7 @@ from bot.core.models import (
     Upcoming,
 )
 from bot.core.reading import (
+    CHAT_MARKUP,
     CLOCK,
     COMPARE,
     DATELINE,
@@ -187,7 +188,8 @@ class OfflineEngine:
         return out
 
     def answer_now(self, question: str) -> Answer:
-        q = self.correct(" ".join(question.split()))
+        # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
+        q = self.correct(" ".join(CHAT_MARKUP.sub(" ", question).split()))
         qterms = terms(q)
         if LIST_PEOPLE.search(q):
             return self.people(q)
@@ -204,7 +206,7 @@ class OfflineEngine:
             ans = self.figures_answer(q, metrics)
             counted = re.search(r"\bhow\s+many\s+([a-z-]+)", q, re.I)
             if counted and ans.found and not counted_in(ans.answer, counted.group(1)) \
-                    and counted.group(1).lower() not in METRIC_NOUNS:
+                    and counted.group(1).lower() not in METRIC_NOUNS | STOPWORDS:
                 ans.prefix(f"The briefing does not say how many {counted.group(1).lower()}. What it does say:")
             return ans
         if FIGURE_CUES.search(q) and re.search(r"\bcasualt", q, re.I):
@@ -410,7 +412,7 @@ class OfflineEngine:
             missing = "how long"
         elif re.search(r"\bhow\s+many\s+([a-z-]+)", low):
             noun = re.search(r"\bhow\s+many\s+([a-z-]+)", low).group(1)
-            if not counted_in(best.text, noun):
+            if noun not in STOPWORDS and not counted_in(best.text, noun):
                 missing = f"how many {noun}"
         if missing is None:
             strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from bot.core.text import term, terms, words
 
+CHAT_MARKUP = re.compile(r"<[!@#][^>]*>")
 NOT_COVERED = "The briefing does not cover that."
 METRICS = ("kill", "injur", "displac")
 METRIC_OF_TERM = {"kill": "killed", "injur": "injured", "displac": "displaced"}
@@ -54,7 +55,8 @@ LIST_PEOPLE = re.compile(r"\b(list|name|who\s+are)\b.{0,30}\b(leaders|people|off
                          r"politicians|heads\s+of\s+government|actors)\b(?!\s+(killed|injured|displaced|died|dead))",
                          re.I)
 OVERVIEW_TERMS = frozenset(terms("summary summarise overview situation update recap picture gist status conflict"))
-METRIC_NOUNS = frozenset({"dead", "deaths", "killed", "injured", "wounded", "displaced", "casualties", "victims",
+METRIC_NOUNS = frozenset({"died", "hurt", "fled", "evacuated", "perished", "lost",
+                          "dead", "deaths", "killed", "injured", "wounded", "displaced", "casualties", "victims",
                           "fatalities", "people", "ppl", "persons", "civilians", "individuals", "refugees",
                           "evacuees", "lives"})
 PROFILE_FILLER = frozenset({"role", "story", "article", "report", "here", "mention", "mentioned", "named",

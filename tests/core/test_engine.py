@@ -105,3 +105,10 @@ def test_independently_written_question_sets_score_high(engine: OfflineEngine, n
         if not ok:
             failed.append((item["id"], item["q"], ans.answer[:100]))
     assert len(failed) / len(items) <= 0.03, failed
+
+
+def test_chat_markup_and_verbs_after_how_many(engine: OfflineEngine) -> None:
+    for q in ["<!channel> how many died?", "how many were killed", "<@U123> how many have fled?"]:
+        ans = engine.answer_now(q)
+        assert ans.found and not ans.answer.startswith("The briefing does not"), (q, ans.answer)
+    assert engine.answer_now("how many shelters are there").answer.startswith("The briefing does not say how many")
