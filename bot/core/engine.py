@@ -24,6 +24,7 @@ from bot.core.models import (
     Agreement,
     Briefing,
     Claim,
+    DateRef,
     Event,
     Evidence,
     Fact,
@@ -63,7 +64,7 @@ from bot.core.reading import (
     weekdays_in,
 )
 from bot.core.reply import Asker, Citation
-from bot.core.text import STOPWORDS, term, terms, words
+from bot.core.text import STOPWORDS, expand_shorthand, term, terms, words
 
 
 @dataclass
@@ -88,6 +89,14 @@ class Doc:
     evidence: list[Evidence] = field(default_factory=list)
     dates: set[tuple[int, int]] = field(default_factory=set)  # (month, day)
     weekdays: set[str] = field(default_factory=set)
+
+
+def dates_of(obj: object) -> list[DateRef]:
+    """The dates a fact carries (an event's, an agreement's signings, an upcoming item's)."""
+    if isinstance(obj, Agreement):
+        return list(obj.signed)
+    when = getattr(obj, "when", None)
+    return [when] if isinstance(when, DateRef) else []
 
 
 class OfflineEngine:
@@ -189,7 +198,7 @@ class OfflineEngine:
 
     def answer_now(self, question: str) -> Answer:
         # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
-        q = self.correct(" ".join(CHAT_MARKUP.sub(" ", question).split()))
+        q = self.correct(" ".join(expand_shorthand(CHAT_MARKUP.sub(" ", question)).split()))
         qterms = terms(q)
         if LIST_PEOPLE.search(q):
             return self.people(q)
@@ -198,9 +207,9 @@ class OfflineEngine:
             return self.overview(q)
         if SOURCE_META.search(q):
             return self.source_meta(q)
-        refusal = self.uncovered(q, qterms)
+        refusal = self.uncovered(q, qterms) or self.beyond_briefing(q)
         if refusal:
-            return self.refuse(q, refusal, "unknown_terms")
+            return self.refuse(q, refusal, "not_covered")
         metrics = [m for m in METRICS if m in qterms]
         if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
             ans = self.figures_answer(q, metrics)
@@ -341,7 +350,7 @@ class OfflineEngine:
         low = q.lower()
         # Structured facts first, source sentences second.
         boosts = {"passage": 0.7, "note": 0.9}
-        if re.match(r"\s*(when|what\s+(date|day|time))\b|.*\b(which|what)\s+day\b", low):
+        if re.match(r"\s*when\b", low) or re.search(r"\b(what|which)\s+(date|day|time)\b", low):
             boosts.update(event=1.3, agreement=1.3, upcoming=1.2, actor=0.6)
         elif re.match(r"\s*where\b|\bwhich\s+(province|place|area|region|town|city)", low):
             boosts.update(event=1.4, actor=0.7)
@@ -406,6 +415,10 @@ class OfflineEngine:
         elif re.search(r"\b(what|which|at\s+what)\s+(time|hour)\b|\bwhen\s+exactly\b", low) \
                 and not CLOCK.search(best.text):
             missing = "the exact time"
+        elif re.search(r"\b(what|which)\s+(exact\s+)?(day|date)\b|\bexact\s+(day|date)\b|\bwhen\s+exactly\b",
+                       low) and not re.search(r"day\s+of\s+the\s+(conflict|fighting|week)", low) \
+                and not any(d.precision == "day" for d in dates_of(obj)):
+            missing = "the exact day"
         elif re.match(r"\s*who\b", low) and "sign" in qterms and isinstance(obj, Agreement):
             missing = "who signed it"
         elif "duration" in qterms and re.search(r"\bhow\s+long\b", low) and not NUMBERED_DURATION.search(best.text):
@@ -425,6 +438,19 @@ class OfflineEngine:
         ans.prefix(f"The briefing does not say {missing}. What it does say:")
         ans.intent += ":hedged"
         return ans
+
+    def beyond_briefing(self, q: str) -> str | None:
+        """'Did the ceasefire hold on December 14?' when the briefing ends on 12 December."""
+        latest = self.briefing.as_of
+        for month, dd in sorted(dates_in(q)):
+            try:
+                asked = latest.replace(month=month, day=dd)
+            except ValueError:
+                continue
+            if asked > latest:
+                return (f"The briefing runs to {latest.day} {latest.strftime('%B %Y')} and does not cover "
+                        f"{dd} {asked.strftime('%B')}.")
+        return None
 
     def source_meta(self, q: str) -> Answer:
         """When and where a report was published, from its dateline."""
@@ -451,7 +477,8 @@ class OfflineEngine:
     def compose(self, q: str, best: Doc, ranked: list[tuple[float, Doc]]) -> Answer:
         obj = best.obj
         if best.kind == "figure" and isinstance(obj, Series):
-            return self.figures_answer(q, [k for k, v in METRIC_OF_TERM.items() if v == obj.metric] or ["kill"])
+            named = [m for m in METRICS if m in terms(q)]
+            return self.figures_answer(q, named or [k for k, v in METRIC_OF_TERM.items() if v == obj.metric])
         if isinstance(obj, Claim):
             return self.claim_answer(q, obj)
         if isinstance(obj, Fact):

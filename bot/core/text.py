@@ -28,7 +28,7 @@ whats wheres whos hows i've i'm i'd i'll you're you've we're they're isn't aren'
 gone right correct true really sure mean means meant anybody anyone everyone nobody specifically
 affected impacted regarding concerning re guys pls plz thanks thank bit lost remind follow
 stuff info details detail per after before during since while according actually supposed
-describe described describes description level
+describe described describes description level name together combined
 """.split())
 
 # Question words that carry intent; kept out of matching but read by the intent detector.
@@ -193,8 +193,17 @@ _PHRASE_LIST: list[tuple[str, str, tuple[str, ...]]] = [
 PHRASES = [(re.compile(p, re.I), r.strip(), t) for p, r, t in _PHRASE_LIST]
 _THOUSANDS = re.compile(r"\b(\d+)\s*k\b", re.I)
 
-# "US" only in capitals: lower-case "us" is a pronoun.
+# "US" only in capitals: lower-case "us" is a pronoun. The same for "MY" (Malaysia) against "my".
 _US = re.compile(r"\bUSA?\b")
+_CAPITAL_ONLY = [(re.compile(r"\bMY\b"), "Malaysia")]
+# Chat shorthand analysts type on a phone.
+_SHORTHAND = [(re.compile(p, re.I), r) for p, r in [
+    (r"\by/n\b", ""), (r"\bKH\b", "Cambodia"), (r"\bHM\b", "Hun Manet"), (r"\bTH\b", "Thailand"), (r"\bFMs?\b", "foreign ministers"),
+    (r"\bFB\b", "Facebook"), (r"\bmtgs?\b", "meeting"), (r"\bsat\b", "Saturday"), (r"\bfri\b", "Friday"),
+    (r"\bgovt\b", "government"), (r"\bintl\b", "international"), (r"\bw/", "with "), (r"\bw\b", "with"),
+    (r"\bn\b", "and"), (r"#s\b|\bnos\b\.?|#", " numbers "), (r"\bppl\b", "people"), (r"\bbc\b", "because"),
+    (r"\bdef\b", "defence"), (r"\bmin\b", "minister"),
+]]
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "edly", "ed", "es", "s")
 
@@ -233,9 +242,19 @@ def term(word: str) -> str:
     return CONCEPT_OF.get(w) or CONCEPT_OF.get(w + "e") or w
 
 
+def expand_shorthand(text: str) -> str:
+    """'where did TH hit on sat' -> 'where did Thailand hit on Saturday'."""
+    for pattern, replacement in _CAPITAL_ONLY + _SHORTHAND:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def fold(text: str) -> str:
     text = _US.sub("usa", text.translate(_APOSTROPHES))
     low = text.lower()
+    if len(text) < 400:  # questions, not source text: shorthand never appears in reports
+        text = expand_shorthand(text)
+        low = text.lower()
     for pattern, replacement, triggers in PHRASES:
         if any(t in low for t in triggers):
             text = pattern.sub(replacement, text)
