@@ -197,6 +197,11 @@ class OfflineEngine:
         return out
 
     def answer_now(self, question: str) -> Answer:
+        ans = self._answer(question)
+        ans.question = " ".join(question.split())  # as asked, not as normalised for matching
+        return ans
+
+    def _answer(self, question: str) -> Answer:
         # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
         q = self.correct(" ".join(expand_shorthand(CHAT_MARKUP.sub(" ", question)).split()))
         qterms = terms(q)
