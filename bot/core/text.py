@@ -66,6 +66,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "escalat": ("escalation", "escalate", "escalated", "escalating", "worse", "worsen", "worsened", "worsening",
                 "intensify", "intensified", "deteriorate", "deteriorated", "deteriorating", "spiral", "spiralling",
                 "calm", "calming", "calmer", "de-escalate", "de-escalation", "flare-up", "flare"),
+    "fresh": ("fresh", "new", "renewed", "another", "further", "more"),
     "border": ("border", "borders", "frontier", "frontiers", "boundary", "borderline"),
     "country": ("country", "countries", "nation", "nations", "national", "state", "nationality"),
     "tension": ("tension", "tensions", "tense", "boiling", "heated", "strained"),
@@ -187,6 +188,9 @@ _PHRASE_LIST: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\bjul\b\.?", " july ", ('jul',)),
     (r"\boct\b\.?", " october ", ('oct',)),
     (r"\bnov\b\.?", " november ", ('nov',)),
+    (r"\bin\s+(?:effect|force|place)\b", " intact ", ('effect', 'force', 'place')),
+    (r"\binfo(?:rmation)?[\s-]+gathering\b", " intelligence ", ('gathering',)),
+    (r"\b(?:the\s+)?point\s+of\b", " purpose of ", ('point',)),
 ]
 # Each phrase is tried only when one of its words is in the text: a few substring tests are far
 # cheaper than running every pattern over every sentence of every source.
