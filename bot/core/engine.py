@@ -20,6 +20,7 @@ from bot.core.citations import Citer
 from bot.core.commands import day
 from bot.core.figures import Series, is_headline, series_of
 from bot.core.models import (
+    METRIC_WORDS,
     Actor,
     Agreement,
     Briefing,
@@ -33,6 +34,7 @@ from bot.core.models import (
     Upcoming,
 )
 from bot.core.reading import (
+    AUTHOR,
     CHAT_MARKUP,
     CLOCK,
     COMPARE,
@@ -48,11 +50,13 @@ from bot.core.reading import (
     METRIC_OF_TERM,
     METRICS,
     MIN_COVERAGE,
+    MONTH_NAMES,
     NOT_COVERED,
     NUMBERED_DURATION,
     OVERVIEW,
     OVERVIEW_TERMS,
     PROFILE_FILLER,
+    PROVINCE_LIST,
     ROLE_WORDS,
     SOURCE_META,
     SUBGROUP_WORDS,
@@ -89,6 +93,10 @@ class Doc:
     evidence: list[Evidence] = field(default_factory=list)
     dates: set[tuple[int, int]] = field(default_factory=set)  # (month, day)
     weekdays: set[str] = field(default_factory=set)
+
+
+def numbers_in(text: str) -> list[int]:
+    return [int(n.replace(",", "")) for n in re.findall(r"\b\d[\d,]*\b", text) if len(n) < 12]
 
 
 def dates_of(obj: object) -> list[DateRef]:
@@ -205,7 +213,7 @@ class OfflineEngine:
         # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
         q = self.correct(" ".join(expand_shorthand(CHAT_MARKUP.sub(" ", question)).split()))
         qterms = terms(q)
-        if LIST_PEOPLE.search(q):
+        if LIST_PEOPLE.search(q) and not PROVINCE_LIST.search(q):
             return self.people(q)
         topical = [t for t in qterms if t in self.vocab and t not in GENERIC_TERMS and t not in OVERVIEW_TERMS]
         if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q) and not topical:
@@ -215,6 +223,10 @@ class OfflineEngine:
         refusal = self.uncovered(q, qterms) or self.beyond_briefing(q)
         if refusal:
             return self.refuse(q, refusal, "not_covered")
+        if PROVINCE_LIST.search(q):
+            ans = self.figures_answer(q, ["displac"])
+            ans.prefix("The briefing does not say which provinces; it gives only their number.")
+            return ans
         metrics = [m for m in METRICS if m in qterms]
         if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
             ans = self.figures_answer(q, metrics)
@@ -303,7 +315,7 @@ class OfflineEngine:
             phrase = " ".join(parts)
             if not phrase:
                 continue
-            ws = [w for w in words(phrase) if w not in STOPWORDS]
+            ws = [w for w in words(phrase) if w not in STOPWORDS and w not in MONTH_NAMES]
             if ws and any(term(w) not in self.vocab and not w.isdigit() for w in ws):
                 out.append(re.sub(r"['’]s$", "", phrase))
         for w in words(q):
@@ -467,6 +479,9 @@ class OfflineEngine:
         n = cite.number(Evidence(source_id=source.id, quote=quote))
         text = (f"The latest report in the briefing is “{source.title}”, published "
                 f"{source.published_at.day} {source.published_at.strftime('%B %Y')}{where}.")
+        if AUTHOR.search(q):
+            who = source.publisher or "its author"
+            text = f"The briefing does not say who wrote it ({who} is not named with a byline). " + text
         return Answer(question=q, answer=text, found=n is not None, citations=cite.citations, intent="source")
 
     # -- answers ----------------------------------------------------------------------------------
@@ -544,6 +559,11 @@ class OfflineEngine:
             chosen += [s for s in group if is_headline(s.scope)] or group[:1]
         if not chosen:
             return self.refuse(q, "The briefing holds no such figure.", "no_figure")
+        # "Can we write that 60 people were killed?": 60 is the injured figure, not the death toll.
+        mixed_up = [s for s in self.series if is_headline(s.scope) and s not in chosen
+                    and any(n == s.current.value for n in numbers_in(q))
+                    and not any(n == c.current.value for c in chosen for n in numbers_in(q))]
+        chosen += mixed_up
         cite = Citer(self.briefing)
         sentences, marked = [], []
         for s in chosen:
@@ -568,6 +588,9 @@ class OfflineEngine:
                        f"sources). Overall:")
         for event in on_day:
             ans.prefix(event.statement, cite.cite(event.evidence))
+        for s in mixed_up:
+            ans.prefix(f"Not as asked: {s.current.value:,} is the briefing's {METRIC_WORDS[s.metric]} figure, "
+                       f"not the {' or '.join(wanted)} one.")
         ans.citations = cite.citations
         return ans
 

@@ -12,6 +12,9 @@ from functools import lru_cache
 
 from bot.core.text import term, terms, words
 
+AUTHOR = re.compile(r"\b(who\s+wrote|author|byline|publisher|written\s+by)\b", re.I)
+PROVINCE_LIST = re.compile(r"\b(which|what|list|name|names\s+of)\b.{0,25}\bprovinces\b", re.I)
+MONTH_NAMES = frozenset("january february march april may june july august september october november december".split())
 CHAT_MARKUP = re.compile(r"<[!@#][^>]*>")
 NOT_COVERED = "The briefing does not cover that."
 METRICS = ("kill", "injur", "displac")
@@ -38,7 +41,8 @@ BOILERPLATE = re.compile(r"leave a reply|email address will not|required fields|
 SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\"']?\s+(?=[\u201c\"A-Z0-9])")
 MIN_COVERAGE = 0.4
 SOURCE_META = re.compile(
-    r"\bdateline\b|\b(date|dated)\s+(of|on)\s+(the\s+|this\s+)?(article|story|report|piece)\b|"
+    r"\bwhat\s+date\b.*\b(article|story|piece|report)\b|\bwhen\s+was\s+(the|this)\s+(article|story|piece|report)\b|"
+    r"\b(who\s+wrote|author|byline|publisher|written\s+by)\b|\bdateline\b|\b(date|dated)\s+(of|on)\s+(the\s+|this\s+)?(article|story|report|piece)\b|"
     r"\b(article|story|report|piece|source)\b.*\b(date|dated|when|where|filed|published|written|from|datelined?)\b|"
     r"\b(when|where)\b.*\b(article|story|report|piece)\b.*\b(published|written|filed|from|dated)\b", re.I)
 DATELINE = re.compile(r"^([A-Z][^\n(]{2,60}?)\s*\((\w+ \d{1,2}, \d{4})\)", re.M)

@@ -29,6 +29,7 @@ gone right correct true really sure mean means meant anybody anyone everyone nob
 affected impacted regarding concerning re guys pls plz thanks thank bit lost remind follow
 stuff info details detail per after before during since while according actually supposed
 describe described describes description level name together combined
+write draft accurate accurately
 """.split())
 
 # Question words that carry intent; kept out of matching but read by the intent detector.
@@ -84,7 +85,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "thai": ("thai", "thais", "thailand", "bangkok", "siam"),
     "cambodia": ("cambodia", "cambodian", "cambodians", "khmer", "phnom", "penh"),
     "call": ("call", "called", "calls", "calling", "phone", "phoned", "phoning", "spoke", "speak", "speaking",
-             "talked", "talk", "rang", "dial", "dialed", "conversation", "conversations", "telephone"),
+             "talked", "talk", "rang", "ring", "rings", "ringing", "dial", "dialed", "conversation", "conversations", "telephone"),
     "attack": ("attack", "attacked", "attacks", "attacking", "incident", "incidents", "strike", "strikes", "struck", "assault",
                "offensive", "shelling", "shelled", "raid", "raids", "bombard", "bombarded", "hit"),
     "clash": ("clash", "clashes", "fight", "fighting", "fought", "combat", "hostilities", "hostility", "battle",
@@ -189,6 +190,9 @@ _PHRASE_LIST: list[tuple[str, str, tuple[str, ...]]] = [
     (r"\boct\b\.?", " october ", ('oct',)),
     (r"\bnov\b\.?", " november ", ('nov',)),
     (r"\bin\s+(?:effect|force|place)\b", " intact ", ('effect', 'force', 'place')),
+    (r"\bin\s+charge\b|\bin\s+power\b", " leader ", ('charge', 'power')),
+    (r"\bkick(?:ed|s)?\s+off\b|\bbroke\s+out\b", " start ", ('kick', 'broke')),
+    (r"\bsticking\s+points?\b|\bbone\s+of\s+contention\b", " dispute blame ", ('sticking', 'contention')),
     (r"\binfo(?:rmation)?[\s-]+gathering\b", " intelligence ", ('gathering',)),
     (r"\b(?:the\s+)?point\s+of\b", " purpose of ", ('point',)),
 ]

@@ -90,7 +90,7 @@ def test_an_ingested_sentence_can_answer(engine: OfflineEngine) -> None:
     assert ans.found and ans.citations[0].source_id == "s2"
 
 
-@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml", "heldout5.yaml", "heldout6.yaml"])
+@pytest.mark.parametrize("name", ["heldout.yaml", "heldout2.yaml", "heldout3.yaml", "heldout4.yaml", "heldout5.yaml", "heldout6.yaml", "heldout7.yaml", "heldout8.yaml"])
 def test_independently_written_question_sets_score_high(engine: OfflineEngine, name: str) -> None:
     items = yaml.safe_load((HERE.parent / "data" / name).read_text(encoding="utf-8"))
     failed = []
@@ -117,3 +117,9 @@ def test_chat_markup_and_verbs_after_how_many(engine: OfflineEngine) -> None:
 def test_a_date_after_the_briefing_is_not_covered(engine: OfflineEngine) -> None:
     ans = engine.answer_now("Did the ceasefire hold on December 14?")
     assert ans.found is False and "does not cover 14 December" in ans.answer
+
+
+def test_a_number_of_the_wrong_metric_is_corrected(engine: OfflineEngine) -> None:
+    ans = engine.answer_now("Can we write that 60 people were killed?")
+    assert "60 is the briefing's injured figure, not the killed one" in ans.answer
+    assert "at least 11" in ans.answer.lower() and "nearly 60" in ans.answer.lower()
