@@ -36,6 +36,7 @@ from bot.core.models import (
 from bot.core.reading import (
     AUTHOR,
     CHAT_MARKUP,
+    CHECK_STATEMENT,
     CLOCK,
     COMPARE,
     DATELINE,
@@ -61,6 +62,8 @@ from bot.core.reading import (
     SOURCE_META,
     SUBGROUP_WORDS,
     SUMMARY,
+    VERDICT_WORDS,
+    WEEKDAYS,
     analyse,
     counted_in,
     dates_in,
@@ -128,6 +131,9 @@ class OfflineEngine:
         self.mean_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         self.vocab = set(self.postings)
         self.actor_terms = {a.id: self._name_terms(a) for a in briefing.actors}
+        self.person_terms = {t for a in briefing.actors if a.kind == "person"
+                             for n in [a.name, *a.aliases] for t in terms(n) if t not in GENERIC_TERMS
+                             and t not in {"premier", "president", "minister", "leader", "usa"}}
         self.actor_name_terms = [set(terms(a.name)) for a in briefing.actors if a.kind == "person"]
         self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
                                 for a in briefing.actors}
@@ -248,7 +254,10 @@ class OfflineEngine:
             return self.refuse(q, NOT_COVERED, "weak_match")
         if OVERVIEW.search(q) or SUMMARY.search(q) or COMPARE.search(q):
             return self.summary(q, ranked)
-        return self.hedge(q, qterms, best, self.compose(q, best, ranked))
+        ans = self.compose(q, best, ranked)
+        if CHECK_STATEMENT.search(q) and self.verdict(q, best, ans):
+            return ans
+        return self.hedge(q, qterms, best, ans)
 
     # -- understanding ----------------------------------------------------------------------------
     def correct(self, q: str) -> str:
@@ -315,7 +324,7 @@ class OfflineEngine:
             phrase = " ".join(parts)
             if not phrase:
                 continue
-            ws = [w for w in words(phrase) if w not in STOPWORDS and w not in MONTH_NAMES]
+            ws = [w for w in words(phrase) if w not in STOPWORDS and w not in MONTH_NAMES and w not in WEEKDAYS]
             if ws and any(term(w) not in self.vocab and not w.isdigit() for w in ws):
                 out.append(re.sub(r"['’]s$", "", phrase))
         for w in words(q):
@@ -455,6 +464,30 @@ class OfflineEngine:
         ans.prefix(f"The briefing does not say {missing}. What it does say:")
         ans.intent += ":hedged"
         return ans
+
+    def verdict(self, q: str, best: Doc, ans: Answer) -> bool:
+        """'Our draft says X — is that right?': a plain yes only when the best fact backs every part of X.
+
+        Contested claims never get a yes (their answer already says who says what); a number, date or
+        name in X that the fact does not carry makes it 'not as stated'. False when undecided."""
+        if not ans.found or isinstance(best.obj, Claim) or best.kind == "passage":
+            return False
+        fact_words = set(words(best.text)) | set(words(" ".join(e.quote for e in best.evidence)))
+        fact_terms = set(best.tf)
+        stated = [w for w in words(q) if w not in STOPWORDS and w not in VERDICT_WORDS]
+        conflicts = [w for w in stated if (w.isdigit() or w in MONTH_NAMES or w in WEEKDAYS) and w not in fact_words]
+        conflicts += [w for w in stated if term(w) not in fact_terms and term(w) in self.person_terms]
+        if conflicts:
+            ans.prefix(f"Not as stated (the briefing does not say “{conflicts[0]}” here). What it says:")
+        elif all(term(w) in fact_terms for w in stated):
+            if isinstance(best.obj, Event) and best.obj.modality == "reported":
+                ans.prefix("The briefing carries that as a report, not confirmed:")
+            else:
+                ans.prefix("Yes, that matches the briefing:")
+        else:
+            return False
+        ans.intent += ":verdict"
+        return True
 
     def beyond_briefing(self, q: str) -> str | None:
         """'Did the ceasefire hold on December 14?' when the briefing ends on 12 December."""

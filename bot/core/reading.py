@@ -15,6 +15,12 @@ from bot.core.text import term, terms, words
 AUTHOR = re.compile(r"\b(who\s+wrote|author|byline|publisher|written\s+by)\b", re.I)
 PROVINCE_LIST = re.compile(r"\b(which|what|list|name|names\s+of)\b.{0,25}\bprovinces\b", re.I)
 MONTH_NAMES = frozenset("january february march april may june july august september october november december".split())
+# "Our draft says X — is that right?", "is it true that X?", "can we say X?"
+CHECK_STATEMENT = re.compile(
+    r"\b(is\s+(that|this|it)\s+(right|correct|true|accurate)|is\s+it\s+true\s+that|can\s+we\s+(say|write|report|"
+    r"state|quote)|our\s+(draft|story|copy)\s+says|correct\s*\?|right\s*\?|true\s*\?|accurate\s*\?)", re.I)
+VERDICT_WORDS = frozenset("draft story copy says say write report state quote right correct true accurate is it "
+                          "that this can we our".split())
 CHAT_MARKUP = re.compile(r"<[!@#][^>]*>")
 NOT_COVERED = "The briefing does not cover that."
 METRICS = ("kill", "injur", "displac")

@@ -123,3 +123,14 @@ def test_a_number_of_the_wrong_metric_is_corrected(engine: OfflineEngine) -> Non
     ans = engine.answer_now("Can we write that 60 people were killed?")
     assert "60 is the briefing's injured figure, not the killed one" in ans.answer
     assert "at least 11" in ans.answer.lower() and "nearly 60" in ans.answer.lower()
+
+
+def test_statement_checks_say_yes_only_when_every_part_is_backed(engine: OfflineEngine) -> None:
+    yes = engine.answer_now("Our draft says Hun Manet phoned Trump and Anwar on Friday evening — is that right?")
+    assert yes.answer.startswith("Yes, that matches the briefing")
+    contested = engine.answer_now("Is it true that both leaders agreed to a ceasefire?")
+    assert not contested.answer.lower().startswith("yes") and "disputed" in contested.answer
+    wrong_day = engine.answer_now("Our draft says Hun Manet phoned Trump on Monday evening — correct?")
+    assert wrong_day.answer.startswith("Not as stated")
+    reported = engine.answer_now("is it true that Koh Kong was attacked on Saturday morning?")
+    assert reported.answer.startswith("The briefing carries that as a report, not confirmed")
