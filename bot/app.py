@@ -76,5 +76,5 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
                 core.answerer = fresh
             log.info("briefing reloaded", extra={"revision": current})
 
-    core._reload = reload
+    core.reload_briefing = reload
     return core

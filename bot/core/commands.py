@@ -230,12 +230,12 @@ def answer_reply(ans: Answer) -> Reply:
 class Core:
     """The briefing, its answer engine and the commands, shared by every adapter."""
 
-    def __init__(self, store: object, briefing: Briefing, answerer: Answerer,
-                 reload: Callable[[], Awaitable[None]] | None = None) -> None:
+    def __init__(self, store: object, briefing: Briefing, answerer: Answerer) -> None:
         self.store = store
         self.briefing = briefing
         self.answerer = answerer
-        self._reload = reload
+        # Brings the briefing up to date before each command (set by bot.app, which knows the store).
+        self.reload_briefing: Callable[[], Awaitable[None]] | None = None
         # Commands added by feature packages (subscribe, review ...): name -> handler(text, asker).
         self.extra: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {}
         self.extra_help: dict[str, str] = {}
@@ -259,8 +259,8 @@ class Core:
         name = ALIASES.get(name, name)
         args = (text or "").strip()
         started = time.perf_counter()
-        if self._reload is not None:
-            await self._reload()
+        if self.reload_briefing is not None:
+            await self.reload_briefing()
         reply = await self._dispatch(name, args, asker)
         elapsed = time.perf_counter() - started
         for observe in self.observers:

@@ -290,6 +290,3 @@ def _reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", exc)).strip().splitlines()
     return text[0] if text else exc.__class__.__name__
 
-
-def dump(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)

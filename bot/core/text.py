@@ -32,8 +32,6 @@ describe described describes description level name together combined
 write draft accurate accurately
 """.split())
 
-# Question words that carry intent; kept out of matching but read by the intent detector.
-QUESTION_WORDS = frozenset("what who whom whose when where why how which".split())
 
 # word -> concept. Keys are already lower case and lightly stemmed (see stem()).
 _CONCEPTS: dict[str, tuple[str, ...]] = {
