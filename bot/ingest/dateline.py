@@ -1,10 +1,18 @@
-"""Finding a report's date: its dateline ("Bangkok, Thailand (December 9, 2025) –"), and reading
-dates relative to it ("on Monday", "by Tuesday", "December 24")."""
+"""Finding a report's date in its opening lines, and reading dates relative to it ("on Monday",
+"by Tuesday", "December 24").
+
+The opening of a report takes many shapes: "Bangkok, Thailand (December 9, 2025) –", "KINSHASA, Jan 31
+(Wire) -", "Geneva / Beersheba, 21.06.2025 —", "Nairobi — 24 March 2025 —", a line of its own
+("Published 22 June 2025", "Updated Sat 8 Feb 2025, 19:05 EAT"), or an "(Agency) —" paragraph with the
+date on the line beneath. Finding where the date is takes the patterns below; reading a date in another
+language ("31 janvier 2025") is left to dateparser, imported only then.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MONTHS = {m: i for i, m in enumerate(
@@ -17,10 +25,39 @@ _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|A
 MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
 DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
 ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
-# "Bangkok, Thailand (December 9, 2025) –", "PHNOM PENH, Dec 9 (Reuters) -", "Kuala Lumpur — 22 December 2025:"
+# "21.06.2025", "21/06/2025": day first, as wire services outside the US write it.
+NUMERIC = re.compile(r"\b(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>(?:19|20)\d\d)\b")
+_YEAR = r"(?:19|20)\d\d"
+
+# A date as a dateline writes it; the month may be a word of any language (checked when parsed).
+_WORD = r"[^\W\d_]{3,12}\.?"
+_WEEKDAY = r"(?:[^\W\d_]{3,12}\.?,?\s+)?"
+DATE_TOKEN = (rf"(?:{_WEEKDAY}(?:{_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?"
+              rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+{_WORD}(?:,?\s+{_YEAR})?"
+              rf"|\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d\d-\d\d))")
+# Place names: capitalised words, joined by spaces, commas, slashes or a lower-case link ("Republic of Congo").
+_PLACE = (r"[A-Z][\w'’.-]*(?:(?:\s*[,/]\s*|\s+|\s+(?:of|de|du|des|del|la|le|el|al|and|the|es)\s+)"
+          r"[A-Z][\w'’.-]*){0,6}")
+_DASH = r"[-–—:]"
+# "Bangkok, Thailand (December 9, 2025) –", "KINSHASA, Jan 31 (Wire) -", "Nairobi — 24 March 2025 —",
+# "BUKAVU/KINSHASA, Monday Feb. 17, 2025 —", "Geneva / Beersheba, 21.06.2025 —"
 DATELINE = re.compile(
-    rf"^\s*(?P<place>[A-Z][\w'’.-]*(?:[ ,]+[A-Z][\w'’.-]*){{0,4}})\s*(?:,|\s[-–—])?\s*[(\[]?\s*(?P<date>(?:{_MONTH})\s+\d{{1,2}}(?:,?\s+(?:19|20)\d\d)?|\d{{1,2}}\s+(?:{_MONTH})(?:,?\s+(?:19|20)\d\d)?)\s*[)\]]?\s*(?:\([^)]{{1,40}}\)\s*)?[-–—:]",
-    re.MULTILINE)
+    rf"^[ \t]*(?P<place>{_PLACE})[ \t]*(?:,|[ \t]{_DASH})?[ \t]*[(\[]?[ \t]*\b(?P<date>{DATE_TOKEN})[ \t]*[)\]]?"
+    rf"[ \t]*(?:\([^()\n]{{1,40}}\)[ \t]*)?{_DASH}", re.MULTILINE)
+# A line that is only a date, perhaps after a word or two and before a time:
+# "Published 22 June 2025", "Updated Sat 8 Feb 2025, 19:05 EAT", "Wednesday, 25 June 2025".
+DATE_LINE = re.compile(
+    rf"^[ \t]*(?:[A-Za-z]+(?:[ \t]+[a-z]+){{0,2}}:?[ \t]+)??(?:on[ \t]+)?\b(?P<date>{DATE_TOKEN})"
+    rf"(?:,?[ \t]+(?:at[ \t]+)?\d{{1,2}}[:.]\d\d(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]+[A-Z]{{2,5}}(?:[+-]\d{{1,2}})?)?)?"
+    rf"[ \t]*\.?[ \t]*$", re.MULTILINE)
+# "(Agency) — A ceasefire ...": a wire paragraph whose date comes on the line beneath.
+AGENCY_LEAD = re.compile(rf"^[ \t]*(?:[A-Z][\w .'’/-]{{0,40}})?\([^()\n]{{1,40}}\)[ \t]*{_DASH}")
+
+WHAT_WAS_LOOKED_FOR = ("looked for a dateline in the opening lines (“City, Month D, YYYY –”, “City (Month D, "
+                       "YYYY) –”, “CITY, Mon D (Agency) -”, “City, DD.MM.YYYY —”), a line holding only a date "
+                       "(“Published 22 June 2025”, “Updated Sat 8 Feb 2025, 19:05 EAT”) and the page's metadata")
+# What dates a year-less dateline: a year, a date, or the dates of the briefing's reports.
+Context = int | dt.date | Sequence[dt.date] | None
 
 
 @dataclass
@@ -37,8 +74,8 @@ def month_number(word: str) -> int | None:
 
 
 def parse_date(text: str, default_year: int | None = None) -> dt.date | None:
-    """'December 9, 2025', '9 Dec 2025', '2025-12-09'; a date without a year takes default_year."""
-    for rx in (MONTH_DAY, DAY_MONTH, ISO):
+    """'December 9, 2025', '9 Dec 2025', '2025-12-09', '21.06.2025'; a date without a year takes default_year."""
+    for rx in (MONTH_DAY, DAY_MONTH, ISO, NUMERIC):
         m = rx.search(text)
         if not m:
             continue
@@ -53,25 +90,100 @@ def parse_date(text: str, default_year: int | None = None) -> dt.date | None:
     return None
 
 
-def find_dateline(text: str, default_year: int | dt.date | None = None, search_chars: int = 2000,
+def _parts(token: str) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of a dateline's date, in English or, through dateparser, another language."""
+    for rx in (MONTH_DAY, DAY_MONTH, ISO, NUMERIC):
+        m = rx.search(token)
+        if m is None:
+            continue
+        month = int(m["month"]) if m["month"].isdigit() else month_number(m["month"])
+        if month is None or not 1 <= month <= 12 or not 1 <= int(m["day"]) <= 31:
+            continue
+        return month, int(m["day"]), int(m["year"]) if m["year"] else None
+    words = [w.rstrip(".,").lower() for w in re.findall(r"[^\W\d_]+\.?", token)]
+    if not words or all(w in WEEKDAYS or w[:3] in (d[:3] for d in WEEKDAYS) for w in words):
+        return None
+    import dateparser  # heavy: only for a dateline written in another language
+
+    year = re.search(_YEAR, token)
+    parsed = dateparser.parse(token, settings={"REQUIRE_PARTS": ["day", "month"], "DATE_ORDER": "DMY",
+                                               "PREFER_DAY_OF_MONTH": "first"})
+    if parsed is None:
+        return None
+    return parsed.month, parsed.day, int(year.group()) if year else None
+
+
+def _named_weekday(token: str, before: str = "") -> int | None:
+    """The weekday named with a date: in it ("Sat 8 Feb") or, spelt out, just before it ("Friday Jan 31")."""
+    last = re.findall(r"[^\W\d_]+", before.lower())[-1:]
+    for w in [*last, *re.findall(r"[^\W\d_]+", token.lower())]:
+        for i, day in enumerate(WEEKDAYS):
+            if w == day or (len(w) >= 3 and day.startswith(w) and w not in last):
+                return i
+    return None
+
+
+def _dated(token: str, text: str, context: Context, before: str = "") -> dt.date | None:
+    """The dateline's date; one without a year takes it from a full date elsewhere in the report, else from
+    the context: the year that puts it nearest one of the dates given (the briefing's reports), else today."""
+    parts = _parts(token)
+    if parts is None:
+        return None
+    month, day, year = parts
+    if year is not None:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
+    full = [d for d in (parse_date(m.group(0)) for rx in (MONTH_DAY, DAY_MONTH, ISO, NUMERIC)
+                        for m in rx.finditer(text) if m["year"]) if d is not None]
+    if full:
+        anchors = [max(full)]
+    elif isinstance(context, dt.date):
+        anchors = [context]
+    elif isinstance(context, int):
+        anchors = [dt.date(context, month, min(day, 28))]
+    elif context:
+        anchors = list(context)
+    else:
+        anchors = [dt.date.today()]
+    options = []
+    for y in sorted({a.year + k for a in anchors for k in (-1, 0, 1)}):
+        try:
+            options.append(dt.date(y, month, day))
+        except ValueError:
+            continue
+    # A report is not dated after today.
+    options = [d for d in options if d <= dt.date.today() + dt.timedelta(days=1)] or options
+    weekday = _named_weekday(token, before)
+    if weekday is not None and any(d.weekday() == weekday for d in options):
+        options = [d for d in options if d.weekday() == weekday]
+    return min(options, key=lambda d: min(abs((d - a).days) for a in anchors), default=None)
+
+
+def find_dateline(text: str, default_year: Context = None, search_chars: int = 2000,
                   ) -> Dateline | None:
-    """The first dateline in the report's opening, or None. A dateline without a year ("Dec 23") takes a
-    year named nearby, else default_year (given a date: the year that puts it nearest that date)."""
+    """The report's date from its opening lines, or None. `start` is where the body begins: the dateline's
+    paragraph, or (for a date on a line of its own) that line, or the "(Agency) —" paragraph above it."""
     head = text[:search_chars]
-    for m in DATELINE.finditer(head):
-        date = parse_date(m["date"])
-        if date is None:
-            year_near = re.search(r"\b(?:19|20)\d\d\b", head)
-            if year_near:
-                date = parse_date(m["date"], int(year_near.group()))
-            elif isinstance(default_year, dt.date):
-                near = default_year
-                options = [parse_date(m["date"], y) for y in (near.year - 1, near.year, near.year + 1)]
-                date = min((d for d in options if d), key=lambda d: abs((d - near).days), default=None)
-            elif default_year:
-                date = parse_date(m["date"], default_year)
-        if date is not None:
-            return Dateline(date=date, place=m["place"].strip(" ,"), start=m.start("place"), end=m.end())
+    first = True
+    previous: re.Match | None = None
+    for line in re.finditer(r"[^\n]+", head):
+        if not line.group().strip():
+            continue
+        m = DATELINE.match(line.group())
+        if m is not None and (date := _dated(m["date"], text, default_year, m["place"])) is not None:
+            place = re.sub(r"[\s,]+[A-Z][a-z]+day$", "", m["place"]).strip(" ,/")
+            return Dateline(date=date, place=place, start=line.start() + m.start("place"),
+                            end=line.start() + m.end())
+        # The first line names the section; a date there alone is not the report's.
+        m = None if first else DATE_LINE.match(line.group())
+        if m is not None and (date := _dated(m["date"], text, default_year)) is not None:
+            start = line.start()
+            if previous is not None and AGENCY_LEAD.match(previous.group()):
+                start = previous.start()
+            return Dateline(date=date, place="", start=start, end=line.end())
+        first, previous = False, line
     return None
 
 

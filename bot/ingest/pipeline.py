@@ -9,13 +9,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.models import Source
 from bot.core.store import Store, sources
 from bot.ingest import IngestError
-from bot.ingest.dateline import find_dateline, parse_date
+from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
 from bot.ingest.extract import Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
 from bot.ingest.review import apply, check, ensure_table, load_known, queue
@@ -61,7 +61,7 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     report_title = (title or fetched.title or guess_title(text)).strip()[:300] or "Untitled report"
     ensure_table(store)
-    date = report_date(fetched, published, today or latest_report(store) or dt.date.today())
+    date = report_date(fetched, published, today or report_dates(store) or dt.date.today())
     existing = store.source_by_hash(sha)
     if existing is not None:
         log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin})
@@ -101,18 +101,18 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
     return result
 
 
-def latest_report(store: Store) -> dt.date | None:
-    """The newest report's date: a dateline without a year ("Dec 23") is read as the nearest such day."""
+def report_dates(store: Store) -> list[dt.date]:
+    """The stored reports' dates: a dateline without a year ("Dec 23") is read as the day nearest one."""
     with store.begin() as conn:
-        return conn.execute(select(func.max(sources.c.published_at))).scalar()
+        return list(conn.execute(select(sources.c.published_at).distinct()).scalars())
 
 
-def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date) -> dt.date:
+def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date | list[dt.date]) -> dt.date:
     """--published, else the dateline, else the page's metadata date; a report with none is refused."""
     if isinstance(published, dt.date):
         return published
     if published:
-        date = parse_date(published, today.year)
+        date = parse_date(published, (today if isinstance(today, dt.date) else max(today)).year)
         if date is None:
             raise IngestError(f"--published {published!r}: not a date (use YYYY-MM-DD)")
         return date
@@ -123,7 +123,7 @@ def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.dat
         date = parse_date(fetched.published)
         if date is not None:
             return date
-    raise IngestError(f"{fetched.origin}: no date found in a dateline; give it with --published YYYY-MM-DD")
+    raise IngestError(f"{fetched.origin}: no date found: {WHAT_WAS_LOOKED_FOR}; give it with --published YYYY-MM-DD")
 
 
 def guess_title(text: str) -> str:

@@ -76,8 +76,9 @@ def test_http_error_and_other_schemes(store) -> None:
 def test_a_report_without_a_date_needs_published(store, tmp_path: Path) -> None:
     path = write(tmp_path, "nodate.txt", b"At least 30 people have been killed in the fighting.\n")
     before = snapshot(store)
-    with pytest.raises(IngestError, match="--published"):
+    with pytest.raises(IngestError, match="--published") as refused:
         ingest(store, path)
+    assert "dateline" in str(refused.value) and "Published 22 June 2025" in str(refused.value)
     assert snapshot(store) == before
     result = ingest(store, path, published="2025-12-30", title="Undated wire")
     assert result.published.isoformat() == "2025-12-30" and result.title == "Undated wire"
