@@ -44,11 +44,20 @@ def help_reply(note: str = "", more: dict[str, str] | None = None) -> Reply:
         "/who <name> — a profile of a person or body in the briefing",
         "/sources — the reports the briefing rests on",
     ]
-    lines += [f"/{name} — {text}" for name, text in (more or {}).items()]
+    lines += [_help_line(name, text) for name, text in (more or {}).items()]
+    lines.append("/briefhelp — this list of commands")
     sections = [Section(text=note)] if note else []
     sections.append(Section(heading="Commands", items=lines))
     sections.append(Section(text="Mention the bot or message it directly to ask a question."))
     return Reply(title="Conflict briefing bot — help", sections=sections, ephemeral=True, command="help")
+
+
+def _help_line(name: str, text: str) -> str:
+    """'/name — what it does', or '/name [args] — ...' when the help text starts with its arguments."""
+    text = text.strip()
+    if not text:
+        return f"/{name}"
+    return f"/{name} {text}" if text.startswith(("[", "<")) else f"/{name} — {text}"
 
 
 def casualties(b: Briefing) -> Reply:

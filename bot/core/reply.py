@@ -6,8 +6,18 @@ to `Reply.citations` by their `n`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+# A chat channel named in reply text is written "<#ID>" (`channel_ref`) and listed in `Reply.channels`;
+# adapters show exactly those as links to the channel (Slack, Discord) or as "#ID" (terminal). Text that
+# merely looks like one (a user's words) stays plain: only listed ids become links.
+CHANNEL_REF = re.compile(r"<#([A-Za-z0-9]{1,32})>")
+
+
+def channel_ref(channel_id: str) -> str:
+    return f"<#{channel_id}>"
 
 
 @dataclass
@@ -55,6 +65,12 @@ class Reply:
     attachments: list[Path] = field(default_factory=list)
     # For answers: the answer as one plain paragraph, without footnote markers (the JSON protocol).
     answer: str = ""
+    # Channel ids the text names as "<#ID>" (see channel_ref), shown as channel links by chat adapters.
+    channels: list[str] = field(default_factory=list)
+
+    def plain_channels(self, text: str) -> str:
+        """Text with this reply's channel references as "#ID", for places without channel links."""
+        return CHANNEL_REF.sub(lambda m: f"#{m.group(1)}" if m.group(1) in self.channels else m.group(0), text)
 
     def source_line(self) -> str:
         """'Sources: Title (publisher, 2025-12-12)', one entry per distinct source."""
@@ -78,7 +94,7 @@ class Reply:
         if self.citations:
             lines.append("")
             lines += [f"[{c.n}] “{c.quote}” — {c.title}, {c.published}" for c in self.citations]
-        return "\n".join(lines)
+        return self.plain_channels("\n".join(lines))
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -96,3 +112,17 @@ class Asker:
     workspace_id: str = ""
     display_name: str = ""
     can_manage: bool = False
+    # The platform could not tell whether this person may manage (e.g. Slack's users.info failed):
+    # a refusal then says "could not check, try again" rather than "not allowed".
+    permission_unknown: bool = False
+
+
+def refusal(asker: Asker, text: str, command: str) -> Reply:
+    """The answer to someone who may not run a managing command, or whose rights could not be checked."""
+    if asker.permission_unknown:
+        text = ("Could not check your permissions just now (the chat platform did not answer). "
+                "Please try again in a minute.")
+        return Reply(title="Could not check your permissions", sections=[Section(text=text)], ephemeral=True,
+                     found=False, command=command)
+    return Reply(title="Not allowed", sections=[Section(text=text)], ephemeral=True, found=False,
+                 command=command)

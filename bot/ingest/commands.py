@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core.commands import Core
-from bot.core.reply import Asker, Reply, Section
+from bot.core.reply import Asker, Reply, Section, refusal
 from bot.core.store import Store
 from bot.ingest.chart import attach_chart
 
@@ -23,7 +23,7 @@ def register(core: Core, store: Store, settings: Settings) -> None:
     async def handler(text: str, asker: Asker) -> Reply:
         return await review_command(store, text, asker)
 
-    core.register("review", handler)
+    core.register("review", handler, "[approve|reject ID…] — candidate facts from new reports, for reviewers")
     core.enrichers.setdefault("casualties", []).append(attach_chart(chart_dir(settings)))
 
 
@@ -37,7 +37,7 @@ def note(title: str, text: str, found: bool = True) -> Reply:
 
 async def review_command(store: Store, text: str, asker: Asker) -> Reply:
     if not asker.can_manage:
-        return note("Not allowed", "Only people who manage the bot here can review candidate facts.", found=False)
+        return refusal(asker, "Only people who manage the bot here can review candidate facts.", "review")
     from bot.ingest import review  # the extraction code loads only when someone reviews
 
     words = text.split()

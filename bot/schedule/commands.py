@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.core.commands import Core
-from bot.core.reply import Asker, Reply, Section
+from bot.core.reply import Asker, Reply, Section, channel_ref, refusal
 from bot.core.store import Store
 from bot.delivery import DeliveryError, Poster
 from bot.schedule import subscriptions as subs
@@ -26,6 +26,13 @@ NOT_ALLOWED = ("Only people who can manage this {where} may change morning brief
 WHO_MAY = {"discord": "Manage Server permission", "slack": "workspace admins and owners, or SLACK_ADMINS"}
 
 
+HELP = {
+    "subscribe": "[HH:MM] [time zone] [days] [short|full] — a morning briefing in this channel",
+    "unsubscribe": "[number] — stop this channel's morning briefing (or subscription number)",
+    "subscriptions": "the morning briefings set up here",
+}
+
+
 def _note(title: str, text: str, found: bool = True, command: str = "subscribe") -> Reply:
     return Reply(title=title, sections=[Section(text=text)], ephemeral=True, found=found, command=command)
 
@@ -33,7 +40,7 @@ def _note(title: str, text: str, found: bool = True, command: str = "subscribe")
 def _refused(asker: Asker, command: str) -> Reply:
     where = "server" if asker.platform == "discord" else "workspace"
     text = NOT_ALLOWED.format(where=where, who=WHO_MAY.get(asker.platform, "channel managers"))
-    return _note("Not allowed", text, found=False, command=command)
+    return refusal(asker, text, command)
 
 
 async def check_channel(posters: dict[str, Poster], platform: str, channel: str) -> str | None:
@@ -112,19 +119,21 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
                              command="unsubscribe")
         changed()
         log.info("subscription removed", extra={"subscription": sub.id, "by": asker.user_id})
-        return _note("Unsubscribed", f"No more morning briefings in {sub.channel} "
+        done = _note("Unsubscribed", f"No more morning briefings in {channel_ref(sub.channel)} "
                                      f"(was {sub.schedule_text()}).", command="unsubscribe")
+        done.channels = [sub.channel]
+        return done
 
     async def list_(text: str, asker: Asker) -> Reply:
         rows = await asyncio.to_thread(subs.all_subscriptions, store, asker.platform, asker.workspace_id)
         if not rows:
             return _note("Morning briefings", "None set up here. " + USAGE, command="subscriptions")
-        items = [f"{s.id}: channel {s.channel} — {s.schedule_text()}" for s in rows]
+        items = [f"{s.id}: channel {channel_ref(s.channel)} — {s.schedule_text()}" for s in rows]
         return Reply(title="Morning briefings", sections=[Section(items=items)], ephemeral=True,
-                     command="subscriptions")
+                     command="subscriptions", channels=[s.channel for s in rows])
 
     handlers: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {
         "subscribe": subscribe, "unsubscribe": unsubscribe, "subscriptions": list_}
     for name, handler in handlers.items():
-        core.register(name, handler)
+        core.register(name, handler, HELP[name])
 

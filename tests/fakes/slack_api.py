@@ -10,7 +10,8 @@
 Answers auth.test, chat.postMessage, chat.postEphemeral, conversations.info, users.info, the
 files_upload_v2 trio (files.getUploadURLExternal, the upload itself, files.completeUploadExternal) and
 posts to response URLs. Scripted failures: `fail(method, status=429, retry_after=2)`, `fail(method,
-status=500)`, `fail(method, error="channel_not_found")`, each for the next `times` calls; `delay(method,
+status=500)`, `fail(method, error="channel_not_found")`, each for the next `times` calls (Retry-After is
+rounded up to whole seconds like Slack's, unless `precise_retry_after` is set); `delay(method,
 seconds)`; `rate_limit(channel, per_second=1)` answers 429 to posts faster than that to one channel.
 Channels and users: `add_channel(...)`, `add_user(...)`; unknown channels accept posts, unknown users are
 ordinary members.
@@ -81,6 +82,7 @@ class FakeSlackAPI:
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self.socket_acks: list[dict[str, Any]] = []
+        self.precise_retry_after = False  # send a fractional Retry-After as is (Slack rounds up)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -256,7 +258,11 @@ class FakeSlackAPI:
                           ) -> web.Response:
         call.status = status
         call.error = error or ("ratelimited" if status == 429 else "")
-        headers = {"Retry-After": str(math.ceil(retry_after))} if retry_after is not None else {}
+        # Slack sends whole seconds; with `precise_retry_after` a fraction is sent as is (fast tests).
+        headers = {}
+        if retry_after is not None:
+            precise = f"{retry_after:g}" if self.precise_retry_after else str(math.ceil(retry_after))
+            headers["Retry-After"] = precise
         if status >= 500:
             return web.Response(status=status, text="upstream error", headers=headers)
         return web.json_response({"ok": False, "error": call.error}, status=status, headers=headers)

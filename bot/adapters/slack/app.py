@@ -16,6 +16,7 @@ from bot import metrics
 from bot.adapters.slack.askers import AskerDirectory
 from bot.adapters.slack.dedupe import SeenEvents, drop_duplicates
 from bot.adapters.slack.deps import Deps
+from bot.adapters.slack.identity import KnownIdentity
 from bot.adapters.slack.listeners import register_listeners
 from bot.config import Settings
 from bot.core.commands import Core
@@ -42,10 +43,17 @@ def web_client(settings: Settings, *, retries: bool = True, timeout: int = 10) -
                           retry_handlers=handlers)
 
 
-def build_app(settings: Settings, core: Core, client: AsyncWebClient | None = None) -> tuple[AsyncApp, Deps]:
+def build_app(settings: Settings, core: Core, identity: KnownIdentity | None = None) -> tuple[AsyncApp, Deps]:
+    """The Bolt app; `identity` is filled by the start-up auth.test (SlackService.start)."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    # The app's client only templates each request's client (Bolt sets the token from `authorize`);
+    # no SDK retry handlers: answers retry on their own terms (bot.retry), within a deadline.
+    template = web_client(settings, retries=False)
+    template.token = None
     app = AsyncApp(
-        client=client or web_client(settings),
+        client=template,
+        authorize=identity or KnownIdentity(token),
         signing_secret=secret,
         # Listeners only ack and start a background task, so running them before the HTTP response is
         # what makes the ack immediate (no polling for ack() as in the default mode).

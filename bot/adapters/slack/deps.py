@@ -14,6 +14,7 @@ from bot.adapters.slack.background import Background
 from bot.adapters.slack.dedupe import SeenEvents
 from bot.core.commands import Core
 from bot.core.reply import Reply, Section
+from bot.retry import RetryPolicy
 
 # Answers worked on at once (core work, rendering, posting). Acks and answers share one event loop:
 # without a limit, a burst of 50 answers runs their steps back to back and the next ack waits behind
@@ -32,6 +33,8 @@ class Deps:
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(ANSWER_SLOTS))
     # One connection pool for the Web API and response URLs, opened by SlackService.start().
     http: aiohttp.ClientSession | None = None
+    # How long and how often a reply's posts are retried before the asker is told it was lost.
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     def slot(self, command: str) -> contextlib.AbstractAsyncContextManager[Any]:
         """An answer slot, except for model-backed questions, which mostly wait on the network."""

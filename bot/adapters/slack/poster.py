@@ -10,17 +10,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.app import web_client
-from bot.adapters.slack.errors import api_error
+from bot.adapters.slack.errors import TRANSIENT_ERRORS, api_error
 from bot.adapters.slack.render import render
 from bot.config import Settings
 from bot.core.reply import Reply
 from bot.delivery import PermanentError, RateLimited, TransientError
 
 log = logging.getLogger("briefbot.slack")
-
-TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
-                    "team_added_to_org"}
-
 
 class SlackPoster:
     platform = "slack"

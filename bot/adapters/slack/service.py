@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.app import build_app, web_client
 from bot.adapters.slack.errors import api_error
+from bot.adapters.slack.identity import KnownIdentity
 from bot.config import Settings
 from bot.core.commands import Core
 
@@ -29,7 +30,9 @@ class SlackService:
         self.settings = settings
         self.core = core
         self.client = web_client(settings)
-        self.app, self.deps = build_app(settings, core, self.client)
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+        self.identity = KnownIdentity(token)
+        self.app, self.deps = build_app(settings, core, self.identity)
         self.socket_mode = settings.slack_app_token is not None
         self.handler: AsyncSocketModeHandler | None = None
         self._problem = "not started"
@@ -60,9 +63,11 @@ class SlackService:
 
     async def start(self) -> None:
         self.deps.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
-        self.client.session = self.deps.http  # Bolt's per-request clients share it too
+        self.client.session = self.deps.http
+        self.app.client.session = self.deps.http  # Bolt's per-request clients share it too
         try:
             auth = await self.client.auth_test()
+            self.identity.learn(auth.data if isinstance(auth.data, dict) else {})
             log.info("slack connected", extra={"team": auth.get("team_id"), "bot_user": auth.get("user_id"),
                                                "mode": "socket" if self.socket_mode else "http"})
             self._problem = ""

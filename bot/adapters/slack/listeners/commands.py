@@ -16,7 +16,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.slack.deliver import respond_messages, upload_attachments
+from bot.adapters.slack.deliver import respond_messages, tell_undelivered, upload_attachments
 from bot.adapters.slack.deps import Deps, error_reply
 from bot.adapters.slack.mrkdwn import plain
 from bot.adapters.slack.render import render
@@ -40,10 +40,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
 async def answer_command(deps: Deps, command: dict[str, Any], client: AsyncWebClient) -> None:
     name = command.get("command", "").lstrip("/").lower()
     async with deps.slot(name):
-        await answer_in_slot(deps, name, command, client)
+        reply, messages = await answer_in_slot(deps, name, command, client)
+    # Delivery waits on the network (and on retries): outside the slot, so other answers go on meanwhile.
+    await deliver(deps, name, command, client, reply, messages)
 
 
-async def answer_in_slot(deps: Deps, name: str, command: dict[str, Any], client: AsyncWebClient) -> None:
+async def answer_in_slot(deps: Deps, name: str, command: dict[str, Any], client: AsyncWebClient
+                         ) -> tuple[Reply, list[dict[str, Any]]]:
     channel = command.get("channel_id", "")
     try:
         asker = await deps.askers.asker(client, user_id=command.get("user_id", ""), channel_id=channel,
@@ -54,10 +57,20 @@ async def answer_in_slot(deps: Deps, name: str, command: dict[str, Any], client:
         log.exception("slack command failed", extra={"command": name, "channel": channel})
         reply = error_reply()
         messages = render(reply)
+    return reply, messages
+
+
+async def deliver(deps: Deps, name: str, command: dict[str, Any], client: AsyncWebClient, reply: Reply,
+                  messages: list[dict[str, Any]]) -> None:
+    channel = command.get("channel_id", "")
     in_channel = shown_in_channel(deps, name, reply)
     # Bolt's respond() opens a new connection per call; this reuses the service's pool.
     webhook = AsyncWebhookClient(command.get("response_url", ""), session=deps.http, timeout=10)
-    await respond_messages(webhook, messages, in_channel=in_channel)
+    problem = await respond_messages(webhook, messages, in_channel=in_channel, policy=deps.retry)
+    if problem:
+        await tell_undelivered(client, channel=channel, user=command.get("user_id", ""), thread_ts=None,
+                               what=f"/{name}", reason=problem, policy=deps.retry)
+        return
     if in_channel and reply.attachments:
         await upload_attachments(client, reply.attachments, channel=channel)
 

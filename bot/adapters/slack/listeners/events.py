@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.deliver import post_messages
+from bot.adapters.slack.deliver import post_messages, tell_undelivered
 from bot.adapters.slack.deps import Deps, error_reply
 from bot.adapters.slack.mrkdwn import plain
 from bot.adapters.slack.render import render
@@ -74,5 +74,11 @@ async def answer(deps: Deps, event: dict[str, Any], context: AsyncBoltContext, c
             log.exception("slack answer failed", extra={"channel": channel})
             reply = error_reply()
             messages = render(reply)
-        await post_messages(client, messages, channel=channel, thread_ts=thread_ts, user=user,
-                            ephemeral=reply.ephemeral and not dm, attachments=reply.attachments)
+    # Delivery waits on the network (and on retries): outside the slot, so other answers go on meanwhile.
+    problem = await post_messages(client, messages, channel=channel, thread_ts=thread_ts, user=user,
+                                  ephemeral=reply.ephemeral and not dm, attachments=reply.attachments,
+                                  policy=deps.retry)
+    if problem:
+        await tell_undelivered(client, channel=channel, user=user, thread_ts=thread_ts,
+                               what="your question" if name == "ask" else f"/{name}", reason=problem,
+                               policy=deps.retry)
