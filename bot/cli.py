@@ -77,18 +77,23 @@ def reply_json(question: str, reply: object) -> dict:
 
 
 def ask_lines(core: Core, as_json: bool) -> int:
-    """One question per stdin line, one answer per line; a bad line gets an error line, the rest go on."""
+    """One question per stdin line, one answer per line; a bad line gets an error line, the rest go on.
+
+    A line may also be a JSON object {"question": "...", "conversation": "ID"}: lines sharing an ID are
+    one conversation (follow-ups are read against its earlier turns, as in one chat thread)."""
+    from bot.core.reply import Asker
 
     async def run() -> None:
         for raw in sys.stdin.buffer:
             try:
-                question = raw.decode("utf-8").strip()
+                line = raw.decode("utf-8").strip()
             except UnicodeDecodeError:
                 out = {"question": None, "answer": "That line is not valid UTF-8 text.", "found": False,
                        "engine": "offline", "citations": [], "error": "invalid_utf8"}
                 print(json.dumps(out, ensure_ascii=False) if as_json else out["answer"], flush=True)
                 continue
-            reply = await core.handle("ask", question)
+            question, conversation = question_line(line)
+            reply = await core.handle("ask", question, Asker(conversation=f"cli:{conversation}" if conversation else ""))
             if as_json:
                 print(json.dumps(reply_json(question, reply), ensure_ascii=False), flush=True)
             else:
@@ -96,6 +101,19 @@ def ask_lines(core: Core, as_json: bool) -> int:
 
     asyncio.run(run())
     return 0
+
+
+def question_line(line: str) -> tuple[str, str]:
+    """(question, conversation id) from a plain line or a JSON object line; a plain line has no conversation."""
+    if line.startswith("{"):
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError:
+            return line, ""
+        if isinstance(data, dict) and isinstance(data.get("question"), str):
+            conversation = data.get("conversation")
+            return data["question"], str(conversation) if conversation not in (None, "") else ""
+    return line, ""
 
 
 def simple_command(name: str) -> Callable[[argparse.Namespace], int]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
+import uuid
 
 from rich.console import Console
 from rich.markup import escape
@@ -58,12 +60,22 @@ def parse(line: str) -> tuple[str, str]:
     return "ask", line
 
 
+def quiet_terminal_logs() -> None:
+    """Log lines between the chat's answers are noise to the person typing: only errors reach the terminal."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            handler.setLevel(max(handler.level, logging.ERROR))
+
+
 def chat(core: Core) -> int:
     console.print(Panel.fit(
         "Ask a question in your own words, or use a command: /briefing, /casualties, /timeline, /claims, "
         "/who NAME, /sources, /help. Type /quit to leave.",
         title="Conflict briefing — terminal chat", border_style="cyan"))
-    asker = Asker(platform="console", user_id="local", channel_id="terminal", can_manage=True)
+    quiet_terminal_logs()
+    # One session is one conversation: follow-ups ("and the injured?") read against its last answers.
+    asker = Asker(platform="console", user_id="local", channel_id="terminal", can_manage=True,
+                  conversation=f"console:{uuid.uuid4().hex[:12]}")
     loop = asyncio.new_event_loop()
     try:
         while True:

@@ -6,13 +6,16 @@ terminal) calls; it validates the input and dispatches to the functions below.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
 
 from bot.core.answer import Answer, Answerer
+from bot.core.asking import Dialogue, as_asked
 from bot.core.citations import Citer
 from bot.core.figures import METRIC_LABELS, Series, change_text, is_headline, series_of
+from bot.core.manners import help_text
 from bot.core.models import Briefing, Claim, DateRef, Event
 from bot.core.reply import Asker, Reply, ReplyField, Section
 
@@ -252,6 +255,8 @@ class Core:
         self.observers: list[Callable[[str, Asker, Reply, float], None]] = []
         # Additions to a built-in command's reply (a chart for casualties): name -> [fn(briefing, reply)].
         self.enrichers: dict[str, list[Callable[[Briefing, Reply], None]]] = {}
+        # Manners, language and per-conversation context around every question (bot.core.asking).
+        self.dialogue = Dialogue()
 
     def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]], help_text: str = "") -> None:
         """Add a command; every adapter routes it like the built-in ones, and /help lists it."""
@@ -305,11 +310,27 @@ class Core:
         return help_reply(f"Unknown command “{name[:40]}”.", more=self.extra_help)
 
     async def ask(self, question: str, asker: Asker | None = None) -> Reply:
+        asker = asker or Asker()
         problem = question_problem(question)
         if problem:
             return problem
-        ans = await self.answerer.answer(question.strip(), asker)
-        return answer_reply(ans)
+        other_languages = bool(getattr(self.answerer, "answers_languages", False))
+        prepared = self.dialogue.prepare(question, asker, self.briefing, other_languages=other_languages)
+        if not prepared.asked:  # only a mention or a link
+            return question_problem("") or help_reply()
+        if prepared.help:
+            reply = help_reply(help_text(self.briefing), more=self.extra_help)
+            reply.answer = help_text(self.briefing)
+            return reply
+        if prepared.reply is not None:
+            return prepared.reply
+        ans = prepared.answer
+        if ans is None:
+            if prepared.language:
+                asker = dataclasses.replace(asker, language=prepared.language)
+            ans = await self.answerer.answer(prepared.question, asker)
+        self.dialogue.remember(asker, prepared, ans)
+        return answer_reply(as_asked(ans, prepared.asked))
 
 
 def question_problem(question: str) -> Reply | None:

@@ -115,6 +115,11 @@ class Asker:
     # The platform could not tell whether this person may manage (e.g. Slack's users.info failed):
     # a refusal then says "could not check, try again" rather than "not allowed".
     permission_unknown: bool = False
+    # Which conversation the question belongs to (a thread, a reply chain, a DM, a terminal session):
+    # follow-ups are read against its last turns. Empty: the question stands alone.
+    conversation: str = ""
+    # The language the question is in when it is not English ("French"), for a model to answer in.
+    language: str = ""
 
 
 def refusal(asker: Asker, text: str, command: str) -> Reply:
