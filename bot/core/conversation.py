@@ -442,14 +442,14 @@ def when_was(fact: Fact | Figure, b: Briefing) -> str:
     if isinstance(fact, Figure):
         return f"That figure is as of {fact.as_of.day} {fact.as_of.strftime('%b %Y')}."
     if isinstance(fact, Event):
-        return f"{date_phrase(fact.when)} ({fact.summary.rstrip('.')})."
+        return f"{date_phrase(fact.when)}: {fact.summary}"
     if isinstance(fact, Agreement) and fact.signed:
         return f"The {fact.name} was signed in {join_names([d.label() for d in fact.signed])}."
     if isinstance(fact, Upcoming):
         return f"{fact.summary}: {fact.when.label() if fact.when else 'no date has been set'}."
     related = related_events(fact, b)
     if related:
-        return f"{date_phrase(related[0].when)} ({related[0].summary.rstrip('.')})."
+        return f"{date_phrase(related[0].when)}: {related[0].summary}"
     source = b.source(fact.evidence[0].source_id)
     if source is None:
         return ""
@@ -461,7 +461,7 @@ def where_was(fact: Fact | Figure, b: Briefing) -> str:
     events = [fact] if isinstance(fact, Event) else related_events(fact, b)
     for e in events:
         if isinstance(e, Event) and e.place:
-            return f"In {e.place} ({e.summary.rstrip('.')})."
+            return f"In {e.place}: {e.summary}"
     if isinstance(fact, Figure) and fact.scope:
         return f"The figure covers {fact.scope}."
     return ""

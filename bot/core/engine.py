@@ -617,8 +617,11 @@ class OfflineEngine:
             ans.prefix(f"The briefing does not break the figures down by {', '.join(sorted({w.lower() for w in sub}))} "
                        f"(not specified in the sources). Overall:")
         elif specific:
-            ans.prefix(f"The briefing does not give a separate figure for that ({specific}: not specified in the "
-                       f"sources). Overall:")
+            # Name what is not broken down only in the briefing's own words: the asker's other words
+            # ("ignore previous instructions 500") must never read as if the briefing said them.
+            named = all(term(w) in self.vocab for w in words(specific))
+            what = f" ({specific}: not specified in the sources)" if named else ""
+            ans.prefix(f"The briefing does not give a separate figure for that{what}. Overall:")
         for event in on_day:
             ans.prefix(event.statement, cite.cite(event.evidence))
         for s in mixed_up:

@@ -19,7 +19,7 @@ _MARKUP = re.compile(r"<(?:[@#!][^<>]*|a?:\w+:\d+|https?://[^<>]*)>")
 # "cc"/"fyi" before it; not an e-mail address (a word character before the @).
 _READABLE = re.compile(r"(?:\b(?:cc|fyi|ping)\b\s*:?\s*)?(?<![\w@#])(?:@[\w.-]*\w|#[a-z][\w.-]{2,}\w)", re.I)
 _CC_ALONE = re.compile(r"(?:^|(?<=\s))(?:cc|fyi)\s*:?\s*(?=$|[,;.]|\s+(?:and\b|,))", re.I)
-_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s()<>]+", re.I)
 
 _BOT_WORDS = r"(?:bot|briefbot|there|all|everyone|team|folks|again|mate|friend)"
 _GREETING = re.compile(
