@@ -1,5 +1,8 @@
 """Answer latency of the offline engine, at the shipped briefing and at 10,000 synthetic facts and passages.
 
+Also measured through Core.ask with conversation context on (every question asked as a follow-up in
+one thread, so the manners, language check and follow-up reading run too), against the same targets.
+
 Usage: python bench/qa_latency.py [--facts 10000] [--rounds 20] [--cold 5]
 Prints p50/p99 per briefing size, and the wall time of a cold `briefbot ask` process.
 """
@@ -23,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.core.briefing_file import load_shipped_briefing  # noqa: E402
+from bot.core.commands import Core  # noqa: E402
 from bot.core.engine import OfflineEngine  # noqa: E402
 from bot.core.models import Briefing, Evidence, Fact, Source  # noqa: E402
+from bot.core.reply import Asker  # noqa: E402
 
 WORDS = ("border province village army convoy minister talks shelling artillery temple market bridge road "
          "hospital school aid convoy refugees camp river checkpoint drone patrol navy coast airport ceasefire "
@@ -74,6 +79,28 @@ def measure(engine: OfflineEngine, qs: list[str], rounds: int) -> tuple[float, f
     return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
+def measure_in_conversation(engine: OfflineEngine, qs: list[str], rounds: int) -> tuple[float, float]:
+    """Each question as the next turn of one conversation (follow-ups included), through Core.ask."""
+    import asyncio
+
+    core = Core(None, engine.briefing, engine)
+    follow_ups = ["and the injured?", "who said that?", "what did he ask for?", "when was that?"]
+    asker = Asker(platform="bench", conversation="bench")
+    times = []
+
+    async def run() -> None:
+        for _ in range(rounds):
+            for i, q in enumerate(qs):
+                for text in (q, follow_ups[i % len(follow_ups)]):
+                    t = time.perf_counter()
+                    await core.handle("ask", text, asker)
+                    times.append((time.perf_counter() - t) * 1000)
+
+    asyncio.run(run())
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
 def cold_ask(runs: int) -> list[float]:
     exe = Path(sys.executable).with_name("briefbot")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
@@ -105,6 +132,9 @@ def main() -> None:
     p50, p99 = measure(big, qs, max(1, args.rounds // 4))
     print(f"synthetic briefing ({len(big.docs)} facts+passages, index built in {build:.2f} s): "
           f"p50 {p50:.2f} ms  p99 {p99:.2f} ms   (targets: p50 <= 5 ms, p99 <= 50 ms)")
+    p50, p99 = measure_in_conversation(big, qs, max(1, args.rounds // 4))
+    print(f"synthetic briefing through Core.ask with conversation context: p50 {p50:.2f} ms  p99 {p99:.2f} ms   "
+          f"(targets: p50 <= 5 ms, p99 <= 50 ms)")
     if args.cold:
         walls = cold_ask(args.cold)
         print(f"cold `briefbot ask`: median {statistics.median(walls):.3f} s  max {max(walls):.3f} s "

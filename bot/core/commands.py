@@ -330,7 +330,7 @@ class Core:
                 asker = dataclasses.replace(asker, language=prepared.language)
             ans = await self.answerer.answer(prepared.question, asker)
         self.dialogue.remember(asker, prepared, ans)
-        return answer_reply(as_asked(ans, prepared.asked))
+        return answer_reply(as_asked(ans, " ".join(question.split())))  # titled as typed
 
 
 def question_problem(question: str) -> Reply | None:

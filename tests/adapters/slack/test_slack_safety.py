@@ -109,7 +109,7 @@ async def test_model_text_with_pings_is_escaped(server: SlackServer) -> None:
                           answer="Ping <!channel> and <@U9VICTIM> & <https://evil.example|click>")
 
     server.core.answerer = Mischief()
-    await server.event(mention_event("hi"))
+    await server.event(mention_event("what happened?"))
     [msg] = await server.slack.wait_for_messages("C1CHAN", 1)
     assert_no_ping(msg["args"])
     assert "<https://evil" not in json.dumps(msg["args"])
