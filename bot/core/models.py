@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Precision = Literal["day", "month", "approximate", "as_reported"]
 Qualifier = Literal["exact", "at_least", "more_than", "nearly", "about", "up_to", "range"]
-Metric = Literal["killed", "injured", "displaced", "missing", "detained"]
+Metric = Literal["killed", "injured", "displaced", "missing", "detained", "returned"]
 
 
 class Strict(BaseModel):
@@ -141,8 +141,10 @@ class Figure(Strict):
     qualifier: Qualifier
     noun: str = "people"
     scope: str = ""
-    # What else the source says of the same people ("sought refuge in shelters").
+    # What else the source says of the same people ("sought refuge in shelters", "among them 250 civilians").
     detail: str = ""
+    # Who gives the number, as the report names them ("the health ministry", "the United Nations").
+    by: str = ""
     as_of: dt.date
     source_id: str
     evidence: list[Evidence] = Field(min_length=1)
@@ -186,6 +188,7 @@ METRIC_WORDS: dict[str, str] = {
     "displaced": "displaced",
     "missing": "missing",
     "detained": "detained",
+    "returned": "returned home",
 }
 
 

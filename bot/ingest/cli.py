@@ -60,7 +60,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 0
     print(f"Stored {result.source_id}: “{result.title}” ({result.published.isoformat()}), now searchable.")
     for cid, c in result.queued:
-        mark = {"approved": "applied", "conflict": f"CONFLICT: {c.reason}"}.get(c.status, "pending")
+        mark = {"approved": "applied", "conflict": f"CONFLICT: {c.reason}",
+                "flagged": f"FLAGGED: {c.reason}"}.get(c.status, "pending")
         print(f"  {cid:>4} [{c.kind}] {c.summary}  ({mark})")
     pending = sum(1 for _, c in result.queued if c.status == "pending")
     if pending:
@@ -78,7 +79,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         if not rows:
             print("No candidates waiting.")
         for q in rows:
-            flag = f"  CONFLICT: {q.reason}" if q.status == "conflict" else ""
+            flag = f"  {q.status.upper()}: {q.reason}" if q.status in ("conflict", "flagged") else ""
             print(f"{q.id:>4} [{q.kind}] {q.summary}{flag}\n       “{q.quote}” ({q.source_id})")
         return 0
     if args.action == "approve" and args.all:

@@ -70,7 +70,7 @@ def listing_reply(rows: list[review.QueuedCandidate]) -> Reply:
 
 
 def line(q: review.QueuedCandidate) -> str:
-    flag = f" CONFLICT: {q.reason}." if q.status == "conflict" else ""
+    flag = f" {q.status.upper()}: {q.reason}." if q.status in ("conflict", "flagged") else ""
     return f"{q.id} [{q.kind}] {q.summary} — “{q.quote[:200]}”{flag}"
 
 

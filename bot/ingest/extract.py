@@ -25,6 +25,7 @@ from bot.core.models import (
 from bot.ingest.dateline import find_dateline
 from bot.ingest.events import MEETING_NAME, FoundEvent, events_in
 from bot.ingest.figures import FoundFigure, figures_in
+from bot.ingest.injection import flagged
 from bot.ingest.meetings import HeldMeeting, held_meetings
 from bot.ingest.people import Person, people_in
 from bot.ingest.text import content_words, sentences, slug
@@ -33,6 +34,9 @@ METRIC_KEYWORDS = {
     "killed": ["dead", "died", "deaths", "death toll", "killed", "fatalities", "lives lost", "toll"],
     "injured": ["injured", "wounded", "hurt", "injuries"],
     "displaced": ["fled", "displaced", "evacuated", "evacuees", "shelters", "homes", "refugees"],
+    "missing": ["missing", "unaccounted"],
+    "detained": ["detained", "arrested", "held", "prisoners"],
+    "returned": ["returned", "returnees", "home"],
 }
 
 
@@ -48,7 +52,7 @@ class Known:
 
 @dataclass
 class Candidate:
-    kind: str  # figure | actor | event | upcoming
+    kind: str  # figure | actor | event | upcoming | claim | note
     fact: Fact | Figure
     summary: str  # one line for the reviewer
     replaces: str | None = None  # the id of the fact this one updates (an announced meeting now held)
@@ -65,10 +69,14 @@ def extract(source: Source, known: Known) -> list[Candidate]:
     report = source.published_at
     line = find_dateline(text, report.year)
     body_start = line.start if line else 0
-    sents = sentences(text)
+    all_sents = sentences(text)
     short = hashlib.sha256(source.id.encode()).hexdigest()[:6]
     out: list[Candidate] = []
-    out += [c for f in figures_in(sents, report, body_start) if (c := figure_candidate(f, source, short))]
+    # Text addressed to a reader or a model yields nothing but a flag for the reviewer.
+    suspect = flagged(all_sents)
+    out += [c for s in suspect if (c := flag_candidate(s, source, short))]
+    sents = [s for s in all_sents if s not in suspect]
+    out += [c for f in figures_in(sents, report, body_start, text) if (c := figure_candidate(f, source, short))]
     people = people_in(sents)
     out += [c for p in people if (c := actor_candidate(p, source, known))]
     held = held_meetings(sents, report, known.upcoming, people, body_start)
@@ -81,6 +89,19 @@ def extract(source: Source, known: Known) -> list[Candidate]:
         if (c := event_candidate(e, source, short)) is not None:
             out.append(c)
     return out
+
+
+FLAG_REASON = "text addressed to a reader or a model: nothing is taken from it as fact"
+
+
+def flag_candidate(s, source: Source, short: str) -> Candidate | None:  # noqa: ANN001 - a Sentence
+    ev = evidence(source, s.text)
+    if ev is None:
+        return None
+    note = Fact(id=f"note-flagged-{short}-{s.start}", statement=(
+        f"“{source.title}” quotes text addressed to a reader or a model; it is not a source for any figure "
+        f"or claim: {s.text}"), keywords=["unverified", "post", "claim", "instructions"], evidence=ev)
+    return Candidate("note", note, f"FLAGGED (not used): {s.text[:160]}", status="flagged", reason=FLAG_REASON)
 
 
 def evidence(source: Source, *quotes: str) -> list[Evidence] | None:
@@ -108,10 +129,12 @@ def figure_candidate(f: FoundFigure, source: Source, short: str) -> Candidate | 
     scope_slug = slug(f.scope, 24) if f.scope else "all"
     fig = Figure(id=f"fg-{f.metric}-{scope_slug}-{f.as_of.isoformat()}-{short}-{f.value}", metric=f.metric,
                  value=f.value, value_high=f.value_high, qualifier=f.qualifier, noun=f.noun, scope=f.scope,
-                 as_of=f.as_of, source_id=source.id, evidence=ev,
-                 keywords=METRIC_KEYWORDS.get(f.metric, []) + sorted(content_words(f.scope)))
+                 detail=f.detail, by=f.by, as_of=f.as_of, source_id=source.id, evidence=ev,
+                 keywords=METRIC_KEYWORDS.get(f.metric, []) + sorted(content_words(f"{f.scope} {f.by}")))
     where = f" — {f.scope}" if f.scope else " — overall"
-    return Candidate("figure", fig, f"{fig.phrase()}{where}, as of {day_label(f.as_of)}")
+    detail = f" ({f.detail})" if f.detail else ""
+    by = f", according to {f.by}" if f.by else ""
+    return Candidate("figure", fig, f"{fig.phrase()}{where}{detail}, as of {day_label(f.as_of)}{by}")
 
 
 # -- people ---------------------------------------------------------------------------------------

@@ -16,10 +16,11 @@ from bot.core.models import Source
 from bot.core.store import Store, sources
 from bot.ingest import IngestError
 from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
-from bot.ingest.extract import Candidate, Known, extract
+from bot.ingest.extract import FLAG_REASON, Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
+from bot.ingest.injection import flagged, overlaps
 from bot.ingest.review import apply, check, ensure_table, load_known, queue
-from bot.ingest.text import slug
+from bot.ingest.text import sentences, slug
 
 log = logging.getLogger("briefbot.ingest")
 
@@ -87,11 +88,16 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
         known = load_known(conn)
         result = Ingested(source.id, source.title, source.published_at)
         store.add_source(source, conn)
+        suspect = [(s.start, s.end) for s in flagged(sentences(source.text))]
         for c in [*extract(source, known), *extra]:
             problem = check(c, known)
             if problem == "duplicate":
                 continue
-            if problem:
+            if c.status == "flagged":
+                pass
+            elif any(overlaps(suspect, e.char_start, e.char_end) for e in c.fact.evidence if e.source_id == source.id):
+                c.status, c.reason = "flagged", FLAG_REASON
+            elif problem:
                 c.status, c.reason = "conflict", problem.removeprefix("conflict: ")
             elif auto_approve and c.kind == "figure":
                 apply(store, conn, c, known)

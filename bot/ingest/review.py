@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from bot.core.models import Actor, Agreement, Claim, Event, Figure, Request, Upcoming
+from bot.core.models import Actor, Agreement, Claim, Event, Fact, Figure, Request, Upcoming
 from bot.core.store import Store, facts, figures, metadata
 from bot.ingest.events import identity_words, same_event
 from bot.ingest.extract import Candidate, Known
@@ -22,7 +22,7 @@ from bot.ingest.people import is_unique_office
 from bot.ingest.tables import candidates
 
 MODELS = {"figure": Figure, "actor": Actor, "event": Event, "upcoming": Upcoming, "claim": Claim,
-          "request": Request, "agreement": Agreement}
+          "request": Request, "agreement": Agreement, "note": Fact}
 _KNOWN_LISTS = {"actor": "actors", "event": "events", "upcoming": "upcoming"}
 
 
@@ -137,7 +137,8 @@ def row_to_queued(r) -> QueuedCandidate:  # noqa: ANN001 - a SQLAlchemy row
                            replaces=payload.get("replaces"), fact=fact)
 
 
-def listing(store: Store, statuses: tuple[str, ...] = ("pending", "conflict")) -> list[QueuedCandidate]:
+def listing(store: Store, statuses: tuple[str, ...] = ("pending", "conflict", "flagged"),
+            ) -> list[QueuedCandidate]:
     ensure_table(store)
     with store.begin() as conn:
         rows = conn.execute(select(candidates).where(candidates.c.status.in_(statuses)).order_by(candidates.c.id))
@@ -166,10 +167,10 @@ def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome
         out.skipped += [(i, "no such candidate") for i in ids or [] if i not in found]
         known = load_known(conn)
         for r in rows:
-            if r.status not in ("pending", "conflict"):
+            if r.status not in ("pending", "conflict", "flagged"):
                 out.skipped.append((r.id, f"already {r.status}"))
                 continue
-            if r.status == "conflict" and not force:
+            if r.status in ("conflict", "flagged") and not force:
                 out.conflicts.append((r.id, r.reason))
                 continue
             q = row_to_queued(r)
@@ -200,7 +201,7 @@ def reject(store: Store, ids: list[int]) -> Outcome:
             r = rows.get(i)
             if r is None:
                 out.skipped.append((i, "no such candidate"))
-            elif r.status not in ("pending", "conflict"):
+            elif r.status not in ("pending", "conflict", "flagged"):
                 out.skipped.append((i, f"already {r.status}"))
             else:
                 set_status(conn, i, "rejected", r.reason or "")
