@@ -33,6 +33,7 @@ from bot.core.models import (
     Source,
     Upcoming,
 )
+from bot.core.passages import SentenceIndex
 from bot.core.reading import (
     AUTHOR,
     CHAT_MARKUP,
@@ -71,7 +72,19 @@ from bot.core.reading import (
     weekdays_in,
 )
 from bot.core.reply import Asker, Citation
-from bot.core.text import STOPWORDS, expand_shorthand, term, terms, words
+from bot.core.source_answers import (
+    BOTTOM,
+    DAY_OF,
+    FIRST,
+    SPAN,
+    SPAN_BETWEEN,
+    WATCH,
+    WHEN,
+    WHY,
+    YES_NO,
+    SourceAnswers,
+)
+from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, words
 
 
 @dataclass
@@ -138,6 +151,8 @@ class OfflineEngine:
         self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
                                 for a in briefing.actors}
         self.raw_words = sorted({w for doc in self.docs[:5000] for w in words(doc.text) if len(w) > 3})
+        self.index = SentenceIndex(briefing)
+        self.sources = SourceAnswers(briefing, self.index)
 
     # -- index ------------------------------------------------------------------------------------
     def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
@@ -218,10 +233,50 @@ class OfflineEngine:
     def _answer(self, question: str) -> Answer:
         # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
         q = self.correct(" ".join(expand_shorthand(CHAT_MARKUP.sub(" ", question)).split()))
+        parts = self.sources.split(q)
+        if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts):
+            return self.compound(q, parts)
+        return self._answer_one(q)
+
+    def compound(self, q: str, parts: list[str]) -> Answer:
+        """'Who leads X, and what did he vow?': each part answered, the later ones in the light of the first."""
+        answers = [self._answer_one(parts[0])]
+        used = {c.quote for c in answers[0].citations}
+        names = [w for w in re.findall(r"\b[A-Z][\w'’-]+", " ".join([parts[0], *used]))
+                 if w.lower() not in STOPWORDS and term(w.lower()) in self.index.name_terms]
+        names = list(dict.fromkeys(names))[:6]
+        # Later parts lean on the first ("and with which weapons?") but must add something new.
+        self.index.exclude = {s.n for s in self.index.sentences if s.text in used}
+        try:
+            for part in parts[1:]:
+                answers.append(self._answer_one(f"{part} {' '.join(names)}"))
+        finally:
+            self.index.exclude = set()
+        cites: list[Citation] = []
+        texts = []
+        for a in answers:
+            if not a.found:
+                continue
+            if a.answer not in texts:
+                texts.append(a.answer)
+            for c in a.citations:
+                if all(c.quote != k.quote for k in cites):
+                    cites.append(Citation(n=len(cites) + 1, source_id=c.source_id, title=c.title,
+                                          published=c.published, quote=c.quote, url=c.url, publisher=c.publisher))
+        if not texts:
+            return answers[0]
+        return Answer(question=q, answer=" ".join(texts), found=True, citations=cites, intent="compound",
+                      fact_ids=[i for a in answers for i in a.fact_ids])
+
+    def _answer_one(self, q: str) -> Answer:
         qterms = terms(q)
         if LIST_PEOPLE.search(q) and not PROVINCE_LIST.search(q):
             return self.people(q)
         topical = [t for t in qterms if t in self.vocab and t not in GENERIC_TERMS and t not in OVERVIEW_TERMS]
+        if BOTTOM.search(q) and (ans := self.sources.bottom_line(q)):
+            return ans
+        if WATCH.search(q) and not self.index.name_groups(q) and (ans := self.sources.watch(q)):
+            return ans
         if OVERVIEW.search(q) and len(qterms) <= 5 and not self.unknown_names(q) and not topical:
             return self.overview(q)
         if SOURCE_META.search(q):
@@ -229,11 +284,28 @@ class OfflineEngine:
         refusal = self.uncovered(q, qterms) or self.beyond_briefing(q)
         if refusal:
             return self.refuse(q, refusal, "not_covered")
+        if (SPAN.search(q) or SPAN_BETWEEN.search(q)) and (ans := self.sources.span(q)):
+            return ans
+        if FIRST.search(q) and (ans := self.sources.first(q)):
+            return ans
+        if DAY_OF.search(q) and (ans := self.sources.day_of(q)):
+            return ans
         if PROVINCE_LIST.search(q):
             ans = self.figures_answer(q, ["displac"])
             ans.prefix("The briefing does not say which provinces; it gives only their number.")
             return ans
         metrics = [m for m in METRICS if m in qterms]
+        if re.search(r"\bcasualt", q, re.I):
+            metrics = ["kill", "injur"]  # casualties are the dead and the wounded
+        nouns = self.counted_nouns(q)
+        if (metrics or nouns) and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
+            generic = not nouns and not self.sources.specific(q, set(metrics)) and any(
+                s.metric == METRIC_OF_TERM[m] for s in self.series for m in metrics)
+            # "Can we write that 60 were killed?": a number of another structured figure is corrected below.
+            mixed = CHECK_STATEMENT.search(q) and any(n == s.current.value for s in self.series for n in numbers_in(q))
+            ans = None if generic or mixed else self.sources.figure(q, set(metrics), nouns)
+            if ans is not None:
+                return ans
         if metrics and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
             ans = self.figures_answer(q, metrics)
             counted = re.search(r"\bhow\s+many\s+([a-z-]+)", q, re.I)
@@ -247,6 +319,16 @@ class OfflineEngine:
         if profile is not None:
             return profile
         ranked = self.rank(qterms, q)
+        # Structured facts answer first; the sources' own sentences where none fits.
+        strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]
+        from_sources = (not ranked or self.sentence_like(ranked[0][1])) and not strange
+        if from_sources and ranked:
+            ranked = self.prefer_sentences(q, ranked)
+        if from_sources and WHEN.match(q) and (ans := self.sources.when(q)):
+            return ans
+        if from_sources and (YES_NO.match(q) or WHY.match(q) or re.match(r"\s*who\s+(was|is)\s+behind\b", q, re.I)) \
+                and (ans := self.sources.statement(q)):
+            return ans
         if not ranked:
             return self.refuse(q, NOT_COVERED, "no_match")
         _score, best = ranked[0]
@@ -260,6 +342,24 @@ class OfflineEngine:
         return self.hedge(q, qterms, best, ans)
 
     # -- understanding ----------------------------------------------------------------------------
+    def counted_nouns(self, q: str) -> set[str]:
+        """What 'how many ...' counts: 'how many SA soldiers dead' -> soldiers; 'how many were Malawian'."""
+        m = re.search(r"\bhow\s+(?:many|much)\s+(?:(?:were|are|was|is)\s+)?([a-z' -]+)", q, re.I)
+        if not m:
+            return set()
+        phrase = re.split(r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|in|at|on|of|from|since|"
+                          r"during|according|so|died|killed|dead|injured|wounded|displaced|fled)\b", m.group(1))[0]
+        out = set()
+        for w in words(phrase):
+            if w in STOPWORDS or term(w) == "people" or term(w) in self.index.name_terms:
+                continue
+            if term(w) in METRICS:
+                if w not in METRIC_NOUNS:
+                    out.add(stem(w))  # "how many shelters": shelters, not the people in them
+                continue
+            out.add(term(w))
+        return out
+
     def correct(self, q: str) -> str:
         """Fix likely misspellings of the briefing's own words ("casualites" -> "casualties")."""
         fixed = q
@@ -298,7 +398,7 @@ class OfflineEngine:
         counted = re.search(r"\bhow\s+(?:many|much)\s+([a-z'-]+)", q, re.I)
         if counted:
             noun = counted.group(1).lower()
-            if noun in unknown and not SUBGROUP_WORDS.fullmatch(noun):
+            if noun in unknown and not SUBGROUP_WORDS.fullmatch(noun) and not self.index.acronyms.get(noun):
                 return f"The briefing does not cover {noun}: it holds no such figure."
         # "What is the capital of ...", "what is Thailand's military budget": the thing asked for is unknown.
         head = HEAD_NOUN.match(q.lower().strip())
@@ -312,6 +412,26 @@ class OfflineEngine:
             return NOT_COVERED
         return None
 
+    def sentence_like(self, doc: Doc) -> bool:
+        """A passage, or a fact whose statement is only its source sentence (as ingest makes them)."""
+        if doc.kind == "passage":
+            return True
+        obj = doc.obj
+        return isinstance(obj, Fact) and any(obj.statement.strip() in e.quote or e.quote in obj.statement
+                                             for e in obj.evidence)
+
+    def prefer_sentences(self, q: str, ranked: list[tuple[float, Doc]]) -> list[tuple[float, Doc]]:
+        """Put the source sentence the sentence index rates best (names, context, dates) first."""
+        hits = self.index.search(q, k=1)
+        if not hits:
+            return ranked
+        text = hits[0][1].text
+        for i, (_score, doc) in enumerate(ranked):
+            if doc.kind == "passage" and text in doc.text:
+                return [(ranked[0][0], doc)] + ranked[:i] + ranked[i + 1:]
+        top = next((d for d in self.docs if d.kind == "passage" and text in d.text), None)
+        return [(ranked[0][0], top)] + ranked if top is not None else ranked
+
     def unknown_names(self, q: str) -> list[str]:
         """Names (capitalised, or well-known places and bodies) that the briefing never mentions."""
         out = []
@@ -324,7 +444,8 @@ class OfflineEngine:
             phrase = " ".join(parts)
             if not phrase:
                 continue
-            ws = [w for w in words(phrase) if w not in STOPWORDS and w not in MONTH_NAMES and w not in WEEKDAYS]
+            ws = [w for w in words(phrase) if w not in STOPWORDS and w not in MONTH_NAMES and w not in WEEKDAYS
+                  and not self.index.acronyms.get(w)]
             if ws and any(term(w) not in self.vocab and not w.isdigit() for w in ws):
                 out.append(re.sub(r"['’]s$", "", phrase))
         for w in words(q):

@@ -45,6 +45,9 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 BOILERPLATE = re.compile(r"leave a reply|email address will not|required fields|cookie|subscribe to|"
                          r"share this|all rights reserved|^advertisement$", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])[\u201d\"']?\s+(?=[\u201c\"A-Z0-9])")
+# A full stop after these ends an abbreviation, not a sentence ("Feb. 17", "Gen. Caine", "4 a.m. Tehran").
+ABBREVIATION = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Gen|Gov|Lt|Col|Maj|Capt|Sgt|St|Mr|Mrs|"
+                          r"Ms|Dr|No|[a-z]\.[a-z]|[A-Z]\.[A-Z]|[A-Z])\.$")
 MIN_COVERAGE = 0.4
 SOURCE_META = re.compile(
     r"\bwhat\s+date\b.*\b(article|story|piece|report)\b|\bwhen\s+was\s+(the|this)\s+(article|story|piece|report)\b|"
@@ -140,7 +143,14 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out = []
     for para in re.finditer(r"[^\n]+", text):
         chunk = para.group(0)
+        pieces: list[str] = []
         for piece in SENTENCE_END.split(chunk):
+            if pieces and ABBREVIATION.search(pieces[-1]) and not pieces[-1].endswith(("...", "..")):
+                pieces[-1] = chunk[chunk.find(pieces[-1]):chunk.find(piece, chunk.find(pieces[-1]) + len(pieces[-1]))
+                                   + len(piece)]
+                continue
+            pieces.append(piece)
+        for piece in pieces:
             piece = piece.strip()
             if len(piece.split()) < 6 or BOILERPLATE.search(piece):
                 continue

@@ -37,7 +37,7 @@ write draft accurate accurately
 _CONCEPTS: dict[str, tuple[str, ...]] = {
     "kill": ("kill", "killed", "killing", "die", "died", "dies", "dying", "dead", "death", "deaths", "fatal",
              "fatality", "fatalities", "toll", "perish", "perished", "slain", "lives", "life", "lost", "bodycount",
-             "deadly", "mortality", "casualt"),
+             "deadly", "mortality", "casualt", "casualty"),
     "injur": ("injur", "injure", "injured", "injury", "injuries", "wound", "wounded", "wounding", "hurt",
               "harm", "harmed", "maimed", "hospitalised", "hospitalized"),
     "displac": ("displac", "displace", "displaced", "displacement", "flee", "fled", "fleeing", "flight", "evacu",
@@ -208,7 +208,8 @@ _SHORTHAND = [(re.compile(p, re.I), r) for p, r in [
     (r"\bFB\b", "Facebook"), (r"\bmtgs?\b", "meeting"), (r"\bsat\b", "Saturday"), (r"\bfri\b", "Friday"),
     (r"\bgovt\b", "government"), (r"\bintl\b", "international"), (r"\bw/", "with "), (r"\bw\b", "with"),
     (r"\bn\b", "and"), (r"#s\b|\bnos\b\.?|#", " numbers "), (r"\bppl\b", "people"), (r"\bbc\b", "because"),
-    (r"\bdef\b", "defence"), (r"\bmin\b", "minister"),
+    (r"\bdef\b", "defence"), (r"\bmin\b", "minister"), (r"\bwat\b", "what"), (r"\babt\b", "about"),
+    (r"\bu\b", "you"), (r"\br\b", "are"), (r"\bthx\b", "thanks"), (r"\bb4\b", "before"), (r"\bwk\b", "week"),
 ]]
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "edly", "ed", "es", "s")

@@ -1,0 +1,270 @@
+"""The sentences of a briefing's own sources, each with its report date, the dates it points to, the
+counts it gives and what it learns from its neighbours, searchable by meaning (BM25 over concept terms).
+
+What the engine knows of a conflict's names comes from here: which words the sources write as names,
+which acronyms they spell out ("East African Community (EAC)"), which demonyms go with which place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from bot.core.dates import sentence_dates
+from bot.core.mentions import Mention, mentions_in
+from bot.core.models import Briefing, Evidence, Source
+from bot.core.reading import split_sentences
+from bot.core.text import STOPWORDS, term, terms, words
+
+# Text addressed to a reader or a model inside a source: never a fact, never an answer.
+ADDRESSED = re.compile(r"\b(ignore|disregard|forget)\s+(all\s+)?(the\s+)?(previous|prior|above|earlier)\s+"
+                       r"(instructions|prompts?|messages?)|\byou\s+are\s+now\b|\bsystem\s+prompt\b", re.I)
+# "JERUSALEM, June 14 (Wire) - ", "Nairobi — 24 March 2025 — ", "(Agency) — ": a dateline, not the story.
+DATELINE_PREFIX = re.compile(r"^(?:[^a-z\n]{0,60}?|[\w ,./]{0,60}?\(.{0,40}?\)|[\w ,./]{0,40}?\d[\w ,.]{0,30}?)"
+                             r"\s+[-–—]\s+(?=[A-Z\"“])")
+ANAPHOR = re.compile(r"^(he|she|it|they|that|this|these|those|the\s+(?:two|three|four|five|group|rebels|"
+                     r"agency|ministry|company|summit|talks|statement|move|attack|strike|strikes|toll|figure)|"
+                     r"his|her|its|their|there|a\s+day\s+later|the\s+next\s+day|on\s+the\s+same\s+day)\b", re.I)
+ACRONYM_DEF = re.compile(r"\b([A-Z][\w'’-]+(?:\s+(?:of|for|the|and|on|[A-Z][\w'’-]+)){1,6})\s+\(([A-Z][A-Za-z0-9]{1,7})\)")
+NAME_SEQ = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)*")
+DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish", "ans", "ians", "is", "ns")
+FUTURE = re.compile(r"\b(will|would|due\s+to|due\s+(on|in|within)|expected\s+to|to\s+be\s+held|planned|scheduled|"
+                    r"plans?\s+to|set\s+to|next\s+week|next\s+month|in\s+the\s+coming|pending|within\s+(five|\d+)\s+days)\b",
+                    re.I)
+OPEN = re.compile(r"\b(not\s+(yet\s+)?clear|unclear|remains?\s+(disputed|uncertain|unclear)|whether|pending|"
+                  r"uncertain|has\s+proposed|has\s+been\s+proposed)\b", re.I)
+
+
+@dataclass
+class Sentence:
+    n: int
+    source: Source
+    offset: int
+    text: str
+    para: int
+    dates: list[dt.date]
+    tf: Counter
+    ctx: Counter
+    mentions: list[Mention]
+    flagged: bool = False
+    future: bool = False
+    length: int = 1
+    names: set[str] = field(default_factory=set)
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(source_id=self.source.id, quote=self.text, char_start=self.offset,
+                        char_end=self.offset + len(self.text))
+
+    @property
+    def when(self) -> dt.date:
+        """The day the sentence is about: the first date it names, else its report's date."""
+        return self.dates[0] if self.dates else self.source.published_at
+
+    @property
+    def terms(self) -> set[str]:
+        return set(self.tf) | set(self.ctx)
+
+
+def headlines(text: str) -> list[str]:
+    """The lines above a report's first full sentence: section names and the headline."""
+    out = []
+    for line in text.splitlines()[:6]:
+        line = line.strip()
+        if not line:
+            continue
+        if re.search(r"[.!?\"”’')]$", line) or len(line.split()) > 30:
+            break
+        out.append(line)
+    return out
+
+
+def strip_dateline(text: str) -> tuple[int, str]:
+    m = DATELINE_PREFIX.match(text)
+    if m and (re.search(r"\d|\(", m.group(0)) or m.group(0).isupper() or len(m.group(0).split()) <= 4):
+        return m.end(), text[m.end():]
+    return 0, text
+
+
+class SentenceIndex:
+    def __init__(self, briefing: Briefing) -> None:
+        self.sentences: list[Sentence] = []
+        self.exclude: set[int] = set()  # sentences an earlier part of a compound question already used
+        sources = sorted(briefing.sources, key=lambda s: (s.published_at, s.id))
+        capital: Counter = Counter()
+        lower: Counter = Counter()
+        self.acronyms: dict[str, set[str]] = defaultdict(set)
+        sequences: Counter = Counter()
+        for source in sources:
+            title_terms = Counter(terms(source.title))
+            for line in headlines(source.text):
+                title_terms.update(terms(line))
+            heads = set(headlines(source.text))
+            previous: Sentence | None = None
+            para, last_end = 0, -1
+            for offset, raw in split_sentences(source.text):
+                if raw in heads:
+                    continue
+                cut, text = strip_dateline(raw)
+                offset += cut
+                if len(text.split()) < 4:
+                    continue
+                if last_end >= 0 and "\n" in source.text[last_end:offset]:
+                    para += 1
+                last_end = offset + len(text)
+                same_para = previous is not None and previous.para == para and previous.source is source
+                prev_date = previous.when if same_para and previous is not None else None
+                dates = sentence_dates(text, source.published_at, prev_date)
+                tf = Counter(terms(text))
+                ctx: Counter = Counter()
+                for t, k in title_terms.items():
+                    if t not in tf:
+                        ctx[t] += k
+                if same_para and previous is not None:
+                    # The sentence before, in the same paragraph, is what "he", "that" and unnamed places refer to.
+                    for t in previous.tf:
+                        if t not in tf:
+                            ctx[t] += 1
+                s = Sentence(n=len(self.sentences), source=source, offset=offset, text=text, para=para, dates=dates,
+                             tf=tf, ctx=ctx, mentions=mentions_in(text), flagged=bool(ADDRESSED.search(text)),
+                             future=bool(FUTURE.search(text)), length=sum(tf.values()) or 1)
+                self.sentences.append(s)
+                previous = s
+            for m in re.finditer(r"\b[\w'’-]+", source.text):
+                w = m.group(0)
+                (capital if w[0].isupper() else lower)[w.lower().rstrip("'’s")] += 1
+            for m in ACRONYM_DEF.finditer(source.text):
+                self.acronyms[m.group(2).lower()] |= set(terms(m.group(1)))
+            for m in NAME_SEQ.finditer(source.text):
+                parts = [p for p in m.group(0).split() if p.lower() != "of"]
+                if len(parts) >= 2:
+                    sequences[" ".join(parts)] += 1
+        for seq, _n in sequences.items():
+            initials = "".join(p[0] for p in seq.split()).lower()
+            if initials not in self.acronyms or len(self.acronyms[initials]) == 0:
+                self.acronyms.setdefault(initials, set())
+            if 2 <= len(initials) <= 6:
+                self.acronyms[initials] |= {t for t in terms(seq) if t not in STOPWORDS}
+        # A name is a word the sources write capitalised (not only at the start of a sentence).
+        self.name_words = {w for w, k in capital.items() if k >= 1 and k > 2 * lower.get(w, 0) and len(w) > 1}
+        self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS}
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for s in self.sentences:
+            for t in s.tf:
+                self.postings[t].append(s.n)
+        total = len(self.sentences) or 1
+        self.idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        self.avg_len = sum(s.length for s in self.sentences) / total
+        self.vocab = set(self.postings) | {t for s in self.sentences for t in s.ctx}
+        # Terms in most sources place a question in the conflict without saying what it asks about.
+        per_source: Counter = Counter()
+        for source in sources:
+            per_source.update(set(terms(source.text)))
+        self.generic = {t for t, k in per_source.items() if len(sources) >= 3 and k >= 0.8 * len(sources)
+                        and t in self.name_terms}
+
+    # -- names ------------------------------------------------------------------------------------------
+    def name_groups(self, q: str) -> list[set[str]]:
+        """The names a question uses, each as the set of terms that count as a match for it."""
+        groups: list[set[str]] = []
+        seen: set[str] = set()
+        for w in words(q):
+            t = term(w)
+            if t in seen or w in STOPWORDS:
+                continue
+            group: set[str] = set()
+            if t in self.name_terms and t in self.vocab:
+                group = {t}
+                for base in self.name_terms:
+                    if len(base) >= 4 and t.startswith(base) and t[len(base):] in DEMONYM_ENDINGS:
+                        group.add(base)  # "Rwandan troops" is about Rwanda
+                    elif len(base) >= 4 and base.endswith("a") and t.startswith(base[:-1]) and \
+                            t[len(base) - 1:] in DEMONYM_ENDINGS:
+                        group.add(base)
+            if self.acronyms.get(w) and (group or t not in self.vocab):
+                group |= self.acronyms[w]  # "EAC" also matches "East African Community"
+            if group:
+                seen.add(t)
+                groups.append(group)
+        return groups
+
+    def expand_acronyms(self, q: str) -> str:
+        """'SA soldiers' -> the names the sources spell with those initials, so they can be matched."""
+        def repl(m: re.Match[str]) -> str:
+            w = m.group(0).lower()
+            if term(w) in self.vocab or not self.acronyms.get(w):
+                return m.group(0)
+            return m.group(0) + " " + " ".join(sorted(self.acronyms[w]))
+        return re.sub(r"\b[A-Z]{2,6}\b", repl, q)
+
+    # -- search -----------------------------------------------------------------------------------------
+    def score(self, s: Sentence, qterms: set[str]) -> float:
+        k1, b = 1.2, 0.5
+        total = 0.0
+        for t in qterms:
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            n = s.tf.get(t, 0)
+            if n:
+                total += idf * n * (k1 + 1) / (n + k1 * (1 - b + b * s.length / self.avg_len))
+            elif t in s.ctx:
+                total += 0.35 * idf
+        return total
+
+    def name_cover(self, s: Sentence, groups: list[set[str]]) -> float:
+        if not groups:
+            return 1.0
+        got = 0.0
+        for g in groups:
+            if g & set(s.tf):
+                got += 1
+            elif g & set(s.ctx):
+                got += 0.6
+        return got / len(groups)
+
+    def search(self, q: str, k: int = 10, qterms: set[str] | None = None,
+               groups: list[set[str]] | None = None) -> list[tuple[float, Sentence]]:
+        qterms = qterms if qterms is not None else {t for t in terms(q)}
+        groups = groups if groups is not None else self.name_groups(q)
+        candidates: set[int] = set()
+        for t in qterms:
+            candidates.update(self.postings.get(t, ()))
+        for g in groups:
+            for t in g:
+                candidates.update(self.postings.get(t, ()))
+        out = []
+        for i in candidates:
+            s = self.sentences[i]
+            if s.flagged or s.n in self.exclude:
+                continue
+            sc = self.score(s, qterms | set().union(*groups) if groups else qterms)
+            sc *= 0.3 + 0.7 * self.name_cover(s, groups)
+            out.append((sc, s))
+        out.sort(key=lambda x: (-x[0], x[1].n))
+        return out[:k]
+
+    def coverage(self, s: Sentence, qterms: set[str]) -> float:
+        """Share of the question's weight the sentence (or its context, at a discount) matches."""
+        wanted = [t for t in qterms if t not in STOPWORDS]
+        if not wanted:
+            return 0.0
+        mean = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
+        total = sum(self.idf.get(t, mean) for t in wanted)
+        got = sum(self.idf[t] * (1.0 if t in s.tf else 0.6) for t in wanted if t in s.tf or t in s.ctx)
+        return got / total if total else 0.0
+
+    def paragraph(self, s: Sentence) -> list[Sentence]:
+        return [x for x in self.sentences if x.source is s.source and x.para == s.para]
+
+    def following(self, s: Sentence) -> Sentence | None:
+        nxt = s.n + 1
+        if nxt < len(self.sentences) and self.sentences[nxt].source is s.source:
+            return self.sentences[nxt]
+        return None
+
+    def latest_source(self) -> Source | None:
+        return self.sentences[-1].source if self.sentences else None

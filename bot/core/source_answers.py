@@ -1,0 +1,390 @@
+"""Answers read straight from a briefing's own source sentences, for any conflict.
+
+Each method handles one kind of question a team lead asks: the latest figure (older ones only as history),
+how a figure changed, why sources disagree, when something happened or is due, how long after one event
+another came, what happened the day before or after, the bottom line, what to watch, yes/no questions
+(contested ones answered with each side, false premises corrected) and compound questions. Every answer
+quotes the sentences it rests on; a method returns None when the sources give it nothing to go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.core.answer import Answer
+from bot.core.citations import Citer
+from bot.core.dates import MONTHS, label, question_dates
+from bot.core.mentions import Mention
+from bot.core.models import Briefing
+from bot.core.passages import OPEN, Sentence, SentenceIndex
+from bot.core.text import STOPWORDS, term, terms, words
+
+DISPUTE = re.compile(r"\b(den(y|ies|ied)|reject(s|ed)?\s+the|disputed?|contested|different\s+account|"
+                     r"gave\s+a\s+different|contradict\w*|conflicting|accus\w+|blam\w+|called\s+(it|the\s+reports?)\s+"
+                     r"(false|unjustified|wrong)|flat-out\s+wrong|i\s+don't\s+know|remains\s+disputed)\b", re.I)
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|without|didn't|wasn't|weren't|hasn't|haven't|won't|"
+                      r"pulled\s+out|collapsed|called\s+off|cancel(l)?ed)\b", re.I)
+# Verbs whose opposite in a source sentence shows a question's premise is wrong.
+OPPOSITES = {
+    "reject": ("accept", "agree", "approve", "welcome", "back"),
+    "accept": ("reject", "refuse", "turn down", "den"),
+    "refuse": ("accept", "agree"),
+    "attend": ("pulled out", "withdr", "skip", "did not attend", "did not take part", "collapsed", "boycott"),
+    "join": ("did not take part", "did not join", "pulled out", "skip", "absent"),
+    "win": ("lost", "lose", "defeat"),
+    "deny": ("admit", "confirm", "acknowledg"),
+    "admit": ("den", "reject"),
+    "confirm": ("den", "reject", "not confirm"),
+    "agree": ("reject", "refuse", "no agreement", "did not agree"),
+    "sign": ("did not sign", "refused to sign"),
+    "approve": ("reject", "vetoed"),
+}
+HISTORY = re.compile(r"\b(chang\w*|evolv\w*|over\s+time|history|trend|grow|grew|risen|rose|climb\w*|"
+                     r"progress\w*|develop\w*|since\s+(the\s+)?(start|beginning|first))\b", re.I)
+COMPARE = re.compile(r"\b(agree|disagree\w*|differ\w*|discrepanc\w*|gap|compare\w*|versus|vs\.?|conflicting|"
+                     r"match|consistent|why\s+do\s+.*\b(give|have|report))\b", re.I)
+FIGURE_WORDS = frozenset(terms("people number figure figures toll count tally total many much latest current "
+                               "overall so far death deaths dead casualties official officially according latest "
+                               "now agree disagree differ different why give such how changed evolve over time war "
+                               "since history start beginning"))
+WHEN = re.compile(r"^\s*(when|what\s+(date|day|time)|on\s+what\s+(date|day)|which\s+day)\b", re.I)
+SPAN = re.compile(r"\bhow\s+(?:many\s+(?P<unit>days|weeks|months|hours)|long)\s+(?P<dir>after|before)\s+(?P<x>.+?)\s+"
+                  r"(?:did|was|were|had|do|does|is|are)\s+(?P<y>.+?)\s*\??$", re.I)
+SPAN_BETWEEN = re.compile(r"\bhow\s+(?:many\s+(?P<unit>days|weeks)|long)\s+(?:passed\s+|was\s+it\s+|elapsed\s+)?"
+                          r"between\s+(?P<x>.+?)\s+and\s+(?P<y>.+?)\s*\??$", re.I)
+FIRST = re.compile(r"\bwhich\s+came\s+first\W*\s*(?P<x>.+?)\s+or\s+(?P<y>.+?)\s*\??$|"
+                   r"\bdid\s+(?P<x2>.+?)\s+come\s+before\s+(?P<y2>.+?)\s*\??$", re.I)
+DAY_OF = re.compile(r"\b(?:the\s+)?(?P<n>day|week)\s+(?P<dir>before|after)\s+(?P<x>.+?)\s*\??$", re.I)
+BOTTOM = re.compile(r"\b(bottom\s+line|one[-\s]line(r)?|tl;?dr|in\s+a\s+nutshell|in\s+one\s+sentence|"
+                    r"where\s+do\s+things\s+stand|where\s+are\s+we|key\s+takeaway|headline)\b", re.I)
+WATCH = re.compile(r"\b(watch|look\s+out\s+for|coming\s+days|next\s+steps?|what'?s\s+next|what\s+comes\s+next|"
+                   r"what\s+happens\s+next|upcoming|on\s+the\s+horizon|keep\s+an\s+eye|expect\s+next|"
+                   r"in\s+the\s+days\s+ahead)\b", re.I)
+COMPOUND = re.compile(r"\s*(?:,\s*and|;\s*and|,|;|\band)\s+(?=(?:(?:with|by|from|in|to|for|at|on)\s+)?"
+                      r"(?:who|what|when|where|which|why|how|did|does|is|are|was|were|has|have)\b)", re.I)
+YES_NO = re.compile(r"^\s*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+WHY = re.compile(r"^\s*why\s+(did|does|do|is|are|was|were|has|have|had)\s+(?P<rest>.+)$", re.I)
+
+
+def day(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+class SourceAnswers:
+    def __init__(self, briefing: Briefing, index: SentenceIndex) -> None:
+        self.briefing = briefing
+        self.index = index
+
+    # -- helpers ----------------------------------------------------------------------------------------
+    def answer(self, q: str, text: str, sentences: list[Sentence], intent: str) -> Answer:
+        cite = Citer(self.briefing)
+        for s in sentences:
+            cite.cite(s.evidence)
+        return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
+                      fact_ids=[f"{s.source.id}#{s.n}" for s in sentences], intent=intent)
+
+    def quote(self, sentences: list[Sentence], dated: bool = False) -> str:
+        out = []
+        for s in sentences:
+            out.append(f"({day(s.source.published_at)}) {s.text}" if dated else s.text)
+        return " ".join(out)
+
+    def qterms(self, q: str) -> set[str]:
+        return {t for t in terms(q) if t not in STOPWORDS}
+
+    def best(self, q: str, k: int = 5, exclude: set[int] | None = None) -> list[tuple[float, Sentence]]:
+        hits = self.index.search(q, k=k + len(exclude or ()))
+        return [(sc, s) for sc, s in hits if not exclude or s.n not in exclude][:k]
+
+    # -- figures ----------------------------------------------------------------------------------------
+    def specific(self, q: str, metrics: set[str]) -> bool:
+        """Whether a figure question narrows the count to a place, side, source or period."""
+        if self.index.name_groups(q) or re.search(r"\d", q):
+            return True
+        return any(t not in metrics and t not in FIGURE_WORDS and t not in self.index.generic and t in self.index.vocab
+                   for t in self.qterms(q))
+
+    def figure(self, q: str, metrics: set[str], nouns: set[str]) -> Answer | None:
+        groups = self.index.name_groups(q)
+        topical = {t for t in self.qterms(q) if t not in metrics and t not in FIGURE_WORDS
+                   and not t.isdigit() and t not in nouns and t not in MONTHS}
+        asked = {int(n.replace(",", "")) for n in re.findall(r"\b\d[\d,]*\b", q) if len(n) < 12}
+        asked -= {d.day for d in question_dates(q, self.briefing.as_of)}
+        if asked:
+            return self.figure_number(q, asked, metrics)
+        name_terms = set().union(*groups) if groups else set()
+        topical -= name_terms
+        pool: list[tuple[float, Sentence, Mention]] = []
+        for s in self.index.sentences:
+            if s.flagged or not s.mentions:
+                continue
+            for m in s.mentions:
+                if not self.fits(s, m, metrics, nouns):
+                    continue
+                cover = self.index.name_cover(s, groups)
+                if groups and cover < 0.5:
+                    continue
+                topic = self.index.coverage(s, topical) if topical else 1.0
+                pool.append((0.6 * cover + 0.4 * topic if groups else topic, s, m))
+        if not pool:
+            return None
+        top = max(r for r, _, _ in pool)
+        if top < 0.35:
+            return None
+        pool = [p for p in pool if p[0] >= top - (0.35 if COMPARE.search(q) else 0.2)]
+        pool.sort(key=lambda p: (p[1].source.published_at, p[1].when, p[1].n))
+        if COMPARE.search(q):
+            return self.figure_compare(q, pool)
+        if HISTORY.search(q):
+            return self.figure_history(q, pool)
+        _, cur_s, cur = pool[-1]
+        # A stated absence counts only when nothing later gives a number.
+        text = cur_s.text
+        older: list[str] = []
+        seen = {cur.value}
+        for _, s, m in reversed(pool[:-1]):
+            if m.value is None or m.value in seen or s is cur_s or cur.value is None:
+                continue
+            if s.source.published_at == cur_s.source.published_at and s.when >= cur_s.when:
+                continue
+            seen.add(m.value)
+            verb = "up from" if not older and cur.value > m.value else ("revised from" if not older else "from")
+            older.append(f"{verb} {m.text[0].lower() + m.text[1:]} on {day(s.when)}")
+        answer = f"{text} (as reported on {day(cur_s.source.published_at)})"
+        if older:
+            answer += "; earlier: " + ", ".join(older)
+        return self.answer(q, answer.rstrip(".") + ".", [cur_s], "figures:sources")
+
+    def figure_number(self, q: str, asked: set[int], metrics: set[str]) -> Answer | None:
+        """'According to whom were 78 killed?', 'is it true 10,000 died?': the sentence giving that number."""
+        groups = self.index.name_groups(q)
+        found = [(self.index.name_cover(s, groups), s) for s in self.index.sentences if not s.flagged
+                 and any(m.value in asked for m in s.mentions)]
+        if found:
+            found.sort(key=lambda p: (-p[0], p[1].n))
+            s = found[0][1]
+            return self.answer(q, f"{s.text} (reported on {day(s.source.published_at)})", [s], "figures:number")
+        absent = [s for s in self.index.sentences if not s.flagged and any(m.absent for m in s.mentions)
+                  and self.index.name_cover(s, groups) >= 0.5]
+        number = f"{min(asked):,}"
+        if absent:
+            chosen = absent[:2]
+            return self.answer(q, f"No — no source in the briefing gives {number}. " + " ".join(s.text for s in chosen),
+                               chosen, "figures:unsupported")
+        return None
+
+    def fits(self, s: Sentence, m: Mention, metrics: set[str], nouns: set[str]) -> bool:
+        if m.zero:
+            return bool(metrics & m.metrics) or bool(nouns and m.counts(nouns))
+        if m.absent:
+            return bool(metrics) and bool(metrics & (m.metrics | set(s.tf)))
+        if nouns:
+            # "How many Thai soldiers": a count of people in general is not a count of soldiers.
+            return m.counts(nouns) and (not metrics or bool(metrics & (m.metrics | set(s.tf))))
+        return bool(metrics & m.metrics)
+
+    def figure_history(self, q: str, pool: list[tuple[float, Sentence, Mention]]) -> Answer:
+        chosen: list[Sentence] = []
+        for _, s, m in pool:
+            if s not in chosen and m.value is not None:
+                chosen.append(s)
+        chosen = chosen[-6:]
+        text = " ".join(f"{day(s.source.published_at)}: {s.text}" for s in chosen)
+        return self.answer(q, text, chosen, "figures:history")
+
+    def figure_compare(self, q: str, pool: list[tuple[float, Sentence, Mention]]) -> Answer:
+        latest = pool[-1][1].source.published_at
+        chosen: list[Sentence] = []
+        values: set[int | None] = set()
+        for _, s, m in reversed(pool):
+            if m.value in values or s in chosen or m.value is None:
+                continue
+            if len(chosen) >= 2 and s.source.published_at < latest:
+                break
+            chosen.append(s)
+            values.add(m.value)
+            if len(chosen) == 3:
+                break
+        if len(values) < 2:
+            return self.answer(q, f"The sources agree: {chosen[0].text}", chosen, "figures:agree")
+        text = "The sources give different figures: " + " ".join(
+            f"{s.text} ({day(s.source.published_at)})" for s in chosen)
+        return self.answer(q, text, chosen, "figures:compare")
+
+    # -- time -------------------------------------------------------------------------------------------
+    def event(self, text: str, extra: set[str] | None = None, exclude: set[int] | None = None) -> Sentence | None:
+        """The dated sentence that best describes an event named in a question."""
+        qt = self.qterms(text) | (extra or set())
+        hits = self.index.search(text, k=8, qterms=qt)
+        hits = [(sc, s) for sc, s in hits if not exclude or s.n not in exclude]
+        if not hits:
+            return None
+        top = hits[0][0]
+        for sc, s in hits:
+            if sc >= 0.75 * top and s.dates and not s.future:
+                return s
+        return hits[0][1]
+
+    def when(self, q: str) -> Answer | None:
+        hits = self.best(q, k=5)
+        if not hits:
+            return None
+        top = hits[0][0]
+        for sc, s in hits:
+            if sc >= 0.7 * top and s.dates:
+                d = s.dates[0]
+                lead = "Due on" if s.future and d >= s.source.published_at else "On"
+                return self.answer(q, f"{lead} {label(d)}: {s.text}", [s], "when:sources")
+        return None
+
+    def span(self, q: str) -> Answer | None:
+        m = SPAN.search(q) or SPAN_BETWEEN.search(q)
+        if not m:
+            return None
+        x, y = m.group("x"), m.group("y")
+        x_extra = {t for t in self.qterms(y) if t not in self.index.name_terms}
+        sx = self.event(x, x_extra if len(self.qterms(x)) <= 2 else None)
+        sy = self.event(y, exclude={sx.n} if sx else None)
+        if sx is None or sy is None:
+            return None
+        dx, dy = sx.when, sy.when
+        days = abs((dy - dx).days)
+        weeks = f" (about {round(days / 7)} weeks)" if days >= 10 else ""
+        text = (f"{days} days{weeks}: {sx.text} ({label(dx)}) … {sy.text} ({label(dy)})")
+        return self.answer(q, text, [sx, sy], "when:span")
+
+    def first(self, q: str) -> Answer | None:
+        m = FIRST.search(q)
+        if not m:
+            return None
+        x, y = m.group("x") or m.group("x2"), m.group("y") or m.group("y2")
+        sx, sy = self.event(x), self.event(y)
+        if sx is None or sy is None or sx is sy:
+            return None
+        a, b = sorted([(sx.when, x, sx), (sy.when, y, sy)], key=lambda p: p[0])
+        text = f"{a[1].strip()} came first ({label(a[0])}), then {b[1].strip()} ({label(b[0])}). {a[2].text} {b[2].text}"
+        return self.answer(q, text, [a[2], b[2]], "when:order")
+
+    def day_of(self, q: str) -> Answer | None:
+        m = DAY_OF.search(q)
+        if not m:
+            return None
+        x = m.group("x")
+        anchor = self.event(x)
+        if anchor is None:
+            return None
+        step = dt.timedelta(days=1 if m.group("n").lower() == "day" else 7)
+        target = anchor.when + (step if m.group("dir").lower() == "after" else -step)
+        rest = q[:m.start()]
+        want = self.qterms(rest) - {"happen", "what"}
+        xterms = self.qterms(x)
+        found: list[tuple[float, Sentence]] = []
+        for s in self.index.sentences:
+            if s is anchor or s.flagged:
+                continue
+            on_day = target in s.dates
+            relation = bool(re.search(r"\b(a|one|the)\s+(day|week)\s+(after|before|later|earlier)\b", s.text, re.I))
+            if not on_day and not (relation and xterms & s.terms):
+                continue
+            score = (2.0 if on_day else 1.0) + len(want & s.terms) + 0.5 * len(xterms & s.terms)
+            found.append((score, s))
+        if not found:
+            return None
+        found.sort(key=lambda p: (-p[0], p[1].n))
+        chosen = [s for _, s in found[:2] if _ >= found[0][0] - 0.5][:2]
+        text = f"{label(target)}: " + " ".join(s.text for s in chosen)
+        return self.answer(q, text, chosen, "when:relative")
+
+    # -- overview ---------------------------------------------------------------------------------------
+    def latest(self) -> list[Sentence]:
+        src = self.index.latest_source()
+        return [s for s in self.index.sentences if s.source is src and not s.flagged]
+
+    def bottom_line(self, q: str) -> Answer | None:
+        sents = self.latest()
+        if not sents:
+            return None
+        chosen = [sents[0]]
+        killed = [s for s in sents if any("kill" in m.metrics and m.value for m in s.mentions)]
+        for s in killed[:2]:
+            if s not in chosen:
+                chosen.append(s)
+        opened = [s for s in sents if OPEN.search(s.text) and s not in chosen]
+        if opened:
+            chosen.append(opened[0])
+        chosen.sort(key=lambda s: s.n)
+        text = "Bottom line: " + " ".join(s.text for s in chosen)
+        return self.answer(q, text, chosen, "bottom_line")
+
+    def watch(self, q: str) -> Answer | None:
+        sources = sorted({s.source.published_at for s in self.index.sentences}, reverse=True)[:2]
+        ranked: list[tuple[float, Sentence]] = []
+        for s in self.index.sentences:
+            if s.flagged or s.source.published_at not in sources:
+                continue
+            score = 0.0
+            if s.future:
+                score += 1.0
+            if OPEN.search(s.text):
+                score += 1.0
+            if re.search(r"\b(next\s+week|due|pending|expected|scheduled|will)\b", s.text, re.I):
+                score += 0.5
+            if any(d > s.source.published_at for d in s.dates):
+                score += 0.5
+            if score and s.source.published_at == sources[0]:
+                score += 1.0
+            if score:
+                ranked.append((score, s))
+        if not ranked:
+            return None
+        ranked.sort(key=lambda p: (-p[0], p[1].n))
+        chosen = sorted((s for _, s in ranked[:4]), key=lambda s: s.n)
+        text = "What to watch: " + " ".join(s.text for s in chosen)
+        return self.answer(q, text, chosen, "watch")
+
+    # -- statements -------------------------------------------------------------------------------------
+    def statement(self, q: str) -> Answer | None:
+        """Yes/no and why-questions: contested ones with each side, false premises corrected."""
+        hits = self.best(q, k=6)
+        if not hits:
+            return None
+        top = hits[0][0]
+        groups = self.index.name_groups(q)
+        near = [s for sc, s in hits if sc >= 0.6 * top and self.index.name_cover(s, groups) >= 0.5]
+        why = WHY.match(q)
+        if why:
+            verbs = [w for w in words(why.group("rest"))]
+            for v in verbs:
+                opposites = OPPOSITES.get(term(v)) or OPPOSITES.get(v)
+                if not opposites:
+                    continue
+                contra = [s for _, s in hits if any(re.search(rf"\b{o}", s.text, re.I) for o in opposites)]
+                if contra:
+                    chosen = contra[:2]
+                    text = "The sources do not bear out that premise: " + " ".join(s.text for s in chosen)
+                    return self.answer(q, text, chosen, "premise")
+        disputed = [s for s in near[:4] if DISPUTE.search(s.text)]
+        if disputed and (YES_NO.match(q) or re.match(r"\s*(who|which)\b", q, re.I)):
+            chosen: list[Sentence] = []
+            for s in near[:4]:
+                if s not in chosen:
+                    chosen.append(s)
+                nxt = self.index.following(s)
+                if nxt is not None and DISPUTE.search(nxt.text) and nxt not in chosen and len(chosen) < 5:
+                    chosen.append(nxt)
+                if len(chosen) >= 4:
+                    break
+            chosen.sort(key=lambda s: (s.source.published_at, s.n))
+            text = "This is contested. " + " ".join(s.text for s in chosen)
+            return self.answer(q, text, chosen, "contested")
+        if YES_NO.match(q) and near:
+            chosen = near[:2] if len(near) > 1 and hits[1][0] >= 0.8 * top else near[:1]
+            chosen.sort(key=lambda s: (s.source.published_at, s.n))
+            lead = "No — " if NEGATION.search(chosen[-1].text) else ""
+            return self.answer(q, lead + " ".join(s.text for s in chosen), chosen, "yes_no")
+        return None
+
+    def split(self, q: str) -> list[str]:
+        parts = [p.strip(" ,;") for p in COMPOUND.split(q) if p and p.strip(" ,;")]
+        return parts if len(parts) > 1 else [q]
