@@ -215,7 +215,7 @@ class SentenceIndex:
                 total += 0.35 * idf
         return total
 
-    def name_cover(self, s: Sentence, groups: list[set[str]]) -> float:
+    def name_cover(self, s: Sentence, groups: list[set[str]], ctx_weight: float = 0.6) -> float:
         if not groups:
             return 1.0
         got = 0.0
@@ -223,7 +223,7 @@ class SentenceIndex:
             if g & set(s.tf):
                 got += 1
             elif g & set(s.ctx):
-                got += 0.6
+                got += ctx_weight
         return got / len(groups)
 
     def search(self, q: str, k: int = 10, qterms: set[str] | None = None,
@@ -247,14 +247,14 @@ class SentenceIndex:
         out.sort(key=lambda x: (-x[0], x[1].n))
         return out[:k]
 
-    def coverage(self, s: Sentence, qterms: set[str]) -> float:
+    def coverage(self, s: Sentence, qterms: set[str], ctx_weight: float = 0.6) -> float:
         """Share of the question's weight the sentence (or its context, at a discount) matches."""
         wanted = [t for t in qterms if t not in STOPWORDS]
         if not wanted:
             return 0.0
         mean = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         total = sum(self.idf.get(t, mean) for t in wanted)
-        got = sum(self.idf[t] * (1.0 if t in s.tf else 0.6) for t in wanted if t in s.tf or t in s.ctx)
+        got = sum(self.idf[t] * (1.0 if t in s.tf else ctx_weight) for t in wanted if t in s.tf or t in s.ctx)
         return got / total if total else 0.0
 
     def paragraph(self, s: Sentence) -> list[Sentence]:

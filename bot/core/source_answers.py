@@ -122,15 +122,16 @@ class SourceAnswers:
             for m in s.mentions:
                 if not self.fits(s, m, metrics, nouns):
                     continue
-                cover = self.index.name_cover(s, groups)
-                if groups and cover < 0.5:
+                # A count belongs to the names its own sentence gives; its neighbours only help.
+                cover = self.index.name_cover(s, groups, ctx_weight=0.5)
+                if groups and cover < 0.6:
                     continue
-                topic = self.index.coverage(s, topical) if topical else 1.0
+                topic = self.index.coverage(s, topical, ctx_weight=0.4) if topical else 1.0
                 pool.append((0.6 * cover + 0.4 * topic if groups else topic, s, m))
         if not pool:
             return None
         top = max(r for r, _, _ in pool)
-        if top < 0.35:
+        if top < 0.45:
             return None
         pool = [p for p in pool if p[0] >= top - (0.35 if COMPARE.search(q) else 0.2)]
         pool.sort(key=lambda p: (p[1].source.published_at, p[1].when, p[1].n))
