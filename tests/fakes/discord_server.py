@@ -238,8 +238,9 @@ class FakeDiscord:
 
     async def push_message(self, content: str, *, mention_bot: bool = False, dm: bool = False,
                            author_id: str | None = None, author_bot: bool = False,
-                           channel_id: str | None = None) -> str:
-        """Send MESSAGE_CREATE; with mention_bot the content starts with the bot's mention."""
+                           channel_id: str | None = None, reply_to: str | None = None) -> str:
+        """Send MESSAGE_CREATE; with mention_bot the content starts with the bot's mention; with reply_to
+        it is a reply to that message (as when someone answers the bot's answer)."""
         message_id = snowflake(next(self._ids))
         author = self.user(author_id, name="bot" if author_bot else "asker", bot=author_bot)
         if author_id == self.bot_id:
@@ -248,6 +249,10 @@ class FakeDiscord:
         data = self.message(message_id, channel_id or (snowflake(9) if dm else self.channel_id), text, author)
         if mention_bot:
             data["mentions"] = [self.bot_user()]
+        if reply_to:
+            data["type"] = 19
+            data["message_reference"] = {"message_id": reply_to, "channel_id": data["channel_id"],
+                                         **({} if dm else {"guild_id": self.guild_id})}
         if not dm:
             data["guild_id"] = self.guild_id
             data["member"] = {"roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False,

@@ -13,7 +13,9 @@ def from_interaction(interaction: discord.Interaction) -> Asker:
                  workspace_id=str(interaction.guild_id or ""),
                  display_name=interaction.user.display_name,
                  # Resolved permissions of the member in this channel; empty in DMs.
-                 can_manage=interaction.guild_id is not None and interaction.permissions.manage_guild)
+                 can_manage=interaction.guild_id is not None and interaction.permissions.manage_guild,
+                 # Follow-ups by /ask: one conversation per person and channel.
+                 conversation=f"discord:{interaction.channel_id}:{interaction.user.id}:slash")
 
 
 def from_message(message: discord.Message) -> Asker:

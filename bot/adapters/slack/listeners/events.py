@@ -54,6 +54,11 @@ def from_a_person(event: dict[str, Any], context: AsyncBoltContext) -> bool:
     return bool(user) and user != context.bot_user_id
 
 
+def conversation_id(team: str, channel: str, thread_ts: str, *, dm: bool) -> str:
+    """A thread is one conversation; a DM is one conversation whether or not the person replies in threads."""
+    return f"slack:{team}:{channel}" if dm else f"slack:{team}:{channel}:{thread_ts}"
+
+
 async def answer(deps: Deps, event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient,
                  *, dm: bool) -> None:
     channel = event.get("channel", "")
@@ -68,6 +73,7 @@ async def answer(deps: Deps, event: dict[str, Any], context: AsyncBoltContext, c
         try:
             asker = await deps.askers.asker(client, user_id=user, channel_id=channel,
                                             team_id=event.get("team") or context.team_id or "")
+            asker.conversation = conversation_id(asker.workspace_id, channel, thread_ts, dm=dm)
             reply = await deps.core.handle(name, args, asker)
             messages = render(reply)
         except Exception:
