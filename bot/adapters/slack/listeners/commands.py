@@ -52,7 +52,8 @@ async def answer_in_slot(deps: Deps, name: str, command: dict[str, Any], client:
         asker = await deps.askers.asker(client, user_id=command.get("user_id", ""), channel_id=channel,
                                         team_id=command.get("team_id", ""))
         # Follow-ups by /ask: one conversation per person and channel (the answers are theirs alone).
-        asker.conversation = f"slack:{asker.workspace_id}:{channel}:{asker.user_id}:slash"
+        if name == "ask":
+            asker.conversation = f"slack:{asker.workspace_id}:{channel}:{asker.user_id}:slash"
         reply = await deps.core.handle(name, plain(command.get("text", "")), asker)
         messages = render(reply)
     except Exception:
