@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bot.core.evidence import locate
 from bot.core.models import (
     Actor,
+    Claim,
     DateRef,
     Event,
     Evidence,
@@ -22,6 +23,7 @@ from bot.core.models import (
     Source,
     Upcoming,
 )
+from bot.ingest.claims import FoundClaim, contested
 from bot.ingest.dateline import find_dateline
 from bot.ingest.events import MEETING_NAME, FoundEvent, events_in
 from bot.ingest.figures import FoundFigure, figures_in
@@ -77,6 +79,8 @@ def extract(source: Source, known: Known) -> list[Candidate]:
     out += [c for s in suspect if (c := flag_candidate(s, source, short))]
     sents = [s for s in all_sents if s not in suspect]
     out += [c for f in figures_in(sents, report, body_start, text) if (c := figure_candidate(f, source, short))]
+    for found in contested(sents, text):
+        out += claim_candidates(found, source, short)
     people = people_in(sents)
     out += [c for p in people if (c := actor_candidate(p, source, known))]
     held = held_meetings(sents, report, known.upcoming, people, body_start)
@@ -135,6 +139,24 @@ def figure_candidate(f: FoundFigure, source: Source, short: str) -> Candidate | 
     detail = f" ({f.detail})" if f.detail else ""
     by = f", according to {f.by}" if f.by else ""
     return Candidate("figure", fig, f"{fig.phrase()}{where}{detail}, as of {day_label(f.as_of)}{by}")
+
+
+# -- contested claims -----------------------------------------------------------------------------
+
+def claim_candidates(found: FoundClaim, source: Source, short: str) -> list[Candidate]:
+    """Each side of a contested point as a claim of one topic, status disputed, in the report's own words."""
+    out = []
+    for side in found.sides:
+        ev = evidence(source, *dict.fromkeys(s.text for s in side.sentences))
+        if ev is None:
+            return []
+        words = sorted(content_words(f"{found.topic} {side.by}"))[:20]
+        claim = Claim(id=f"cl-{slug(found.topic, 30)}-{slug(side.by, 20)}-{short}", claim=side.text, by=side.by,
+                      stance=side.stance, status="disputed", topic=found.topic, statement=side.text,
+                      keywords=["disputed", "contested", "denied", *words], evidence=ev)
+        verb = "denies" if side.stance == "denies" else "says"
+        out.append(Candidate("claim", claim, f"contested — {found.topic}: {side.by} {verb}: {side.text[:140]}"))
+    return out
 
 
 # -- people ---------------------------------------------------------------------------------------

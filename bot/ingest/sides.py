@@ -31,7 +31,8 @@ ACCORDING = re.compile(r"\b(?:according\s+to|cited\s+by|figures\s+from|data\s+fr
                        r"\s+(?P<who>[^,;:.()]{2,80}?)(?=\s*(?:[,;:.()]|$|\s+(?:said|says|put|puts|gave|gives|reported"
                        r"|and|who|which|on|in|at)\b))")
 SAID = re.compile(r"\b(?:said|says|say|reported|reports|told|stated|announced|confirmed|estimated|estimates"
-                  r"|counted|counts|recorded|records|put|puts|gave|gives|cited|added|wrote|claimed|claims)\b")
+                  r"|counted|counts|recorded|records|put|puts|gave|gives|cited|added|wrote|claimed|claims|found"
+                  r"|concluded|assessed|accused|accuses|blamed|blames)\b")
 _LEAD = re.compile(r"^(?:(?:[A-Z][a-z]+|on|in|at|late|early)\s+)?(?:on|in|at|by|late\s+on|early\s+on)\s+"
                    r"(?:[A-Z][\w'’-]*|\d[\w ]*|the\s+\w+|\w+day(?:\s+\w+)?)\s*,\s*")
 
@@ -140,6 +141,8 @@ _TIME_LEAD = re.compile(r"^(?:(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)
 
 def clean_who(who: str) -> str:
     who = _TIME_LEAD.sub("", _LEAD.sub("", who.strip()))
+    who = re.sub(r"(?:\s+(?:has|have|had|was|were|is|are|also|again|repeatedly|consistently|firmly|flatly|strongly"
+                 r"|long|continues\s+to|continue\s+to|then|later|quickly|swiftly|publicly))+$", "", who)
     who = re.sub(r"^The\s+(?=[A-Za-z])", "the ", who)
     who = re.sub(r"\s+(?:on|late\s+on|early\s+on|in\s+a\s+statement|this\s+week|last\s+week|on\s+\w+day)$", "", who)
     who = re.sub(r"^(?:but|and|while|as|that|so)\s+", "", who, flags=re.IGNORECASE).strip(" ,\"'“”")
