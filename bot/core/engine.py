@@ -76,15 +76,24 @@ from bot.core.source_answers import (
     BOTTOM,
     DAY_OF,
     FIRST,
+    HOW_LONG,
     SPAN,
     SPAN_BETWEEN,
     WATCH,
     WHEN,
+    WHO_CONTESTED,
     WHY,
     YES_NO,
     SourceAnswers,
 )
 from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, words
+
+QUESTION_START = re.compile(r"^\s*(who|whom|whose|what|when|where|which|why|how|did|does|do|is|are|was|were|has|"
+                            r"have|had|can|could|will|would|should|tell|give|list|name)\b", re.I)
+# "What are the names of ...", "what did X call its operation": the answer must carry a name.
+NAME_ASK = re.compile(r"\bnames?\s+of\b|\bwhat\s+(is|are|was|were)\s+(the|their|its|his|her)\s+names?\b|"
+                      r"\bwhat\s+did\s+.+\s+(call|name|dub|code-?name)\b|\bwhat\s+(is|was)\s+.+\s+called\b", re.I)
+NAMING = re.compile(r"\b(named|called|dubbed|code-?named|known\s+as|titled)\b|\bOperation\s+[A-Z]")
 
 
 @dataclass
@@ -234,7 +243,7 @@ class OfflineEngine:
         # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
         q = self.correct(" ".join(expand_shorthand(CHAT_MARKUP.sub(" ", question)).split()))
         parts = self.sources.split(q)
-        if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts):
+        if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts) and QUESTION_START.match(parts[0]):
             return self.compound(q, parts)
         return self._answer_one(q)
 
@@ -298,11 +307,14 @@ class OfflineEngine:
         if re.search(r"\bcasualt", q, re.I):
             metrics = ["kill", "injur"]  # casualties are the dead and the wounded
         nouns = self.counted_nouns(q)
-        if (metrics or nouns) and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q)):
+        if (metrics or nouns) and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q) or
+                                   (metrics and re.search(r"\d", q))):
             generic = not nouns and not self.sources.specific(q, set(metrics)) and any(
                 s.metric == METRIC_OF_TERM[m] for s in self.series for m in metrics)
             # "Can we write that 60 were killed?": a number of another structured figure is corrected below.
-            mixed = CHECK_STATEMENT.search(q) and any(n == s.current.value for s in self.series for n in numbers_in(q))
+            mixed = CHECK_STATEMENT.search(q) and any(n == s.current.value and s.metric not in
+                                                      {METRIC_OF_TERM[m] for m in metrics}
+                                                      for s in self.series for n in numbers_in(q))
             ans = None if generic or mixed else self.sources.figure(q, set(metrics), nouns)
             if ans is not None:
                 return ans
@@ -324,9 +336,16 @@ class OfflineEngine:
         from_sources = (not ranked or self.sentence_like(ranked[0][1])) and not strange
         if from_sources and ranked:
             ranked = self.prefer_sentences(q, ranked)
+        if from_sources and NAME_ASK.search(q):
+            hits = self.index.search(q, k=3)
+            if not hits or not any(NAMING.search(s.text) and self.index.name_cover(s, self.index.name_groups(q)) >= 0.6
+                                   for _, s in hits):
+                return self.refuse(q, "The briefing does not give that name.", "no_name")
+        if from_sources and HOW_LONG.match(q) and (ans := self.sources.duration(q)):
+            return ans
         if from_sources and WHEN.match(q) and (ans := self.sources.when(q)):
             return ans
-        if from_sources and (YES_NO.match(q) or WHY.match(q) or re.match(r"\s*who\s+(was|is)\s+behind\b", q, re.I)) \
+        if from_sources and (YES_NO.match(q) or WHY.match(q) or WHO_CONTESTED.match(q)) \
                 and (ans := self.sources.statement(q)):
             return ans
         if not ranked:
@@ -422,9 +441,14 @@ class OfflineEngine:
 
     def prefer_sentences(self, q: str, ranked: list[tuple[float, Doc]]) -> list[tuple[float, Doc]]:
         """Put the source sentence the sentence index rates best (names, context, dates) first."""
-        hits = self.index.search(q, k=1)
+        hits = self.index.search(q, k=5)
         if not hits:
             return ranked
+        if re.match(r"\s*(who|whom)\b", q, re.I):
+            # "Who led ...?": a sentence that names people answers better than one that only matches words.
+            asked = set(re.findall(r"\b[A-Z][\w'’-]+", q))
+            hits = sorted(hits, key=lambda h: -h[0] * (1.4 if any(n not in asked for n in re.findall(
+                r"\b[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+", h[1].text)) else 1.0))
         text = hits[0][1].text
         for i, (_score, doc) in enumerate(ranked):
             if doc.kind == "passage" and text in doc.text:
@@ -446,7 +470,7 @@ class OfflineEngine:
                 continue
             ws = [w for w in words(phrase) if w not in STOPWORDS and w not in MONTH_NAMES and w not in WEEKDAYS
                   and not self.index.acronyms.get(w)]
-            if ws and any(term(w) not in self.vocab and not w.isdigit() for w in ws):
+            if ws and any(term(w) not in self.vocab and not w.isdigit() and not self.index.knows(w) for w in ws):
                 out.append(re.sub(r"['’]s$", "", phrase))
         for w in words(q):
             if w in KNOWN_ELSEWHERE and term(w) not in self.vocab:
@@ -660,8 +684,16 @@ class OfflineEngine:
         # A source sentence, quoted as it stands.
         source: Source = obj  # type: ignore[assignment]
         cite = Citer(self.briefing)
-        cite.cite(best.evidence)
-        text = f"According to “{source.title}” ({source.published_at.isoformat()}): {best.text}"
+        evidence = list(best.evidence)
+        said = best.text
+        if re.match(r"\s*(who|whom|whose)\b", q, re.I) and re.match(r"(He|She|They|It|His|Her)\b", best.text):
+            # "Who said it?" answered by "He said ...": the sentence before names him.
+            before = self.index.before(best.text)
+            if before is not None:
+                evidence.insert(0, before.evidence)
+                said = f"{before.text} {best.text}"
+        cite.cite(evidence)
+        text = f"According to “{source.title}” ({source.published_at.isoformat()}): {said}"
         return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,
                       fact_ids=[best.id], intent="passage")
 

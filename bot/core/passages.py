@@ -38,7 +38,7 @@ OPEN = re.compile(r"\b(not\s+(yet\s+)?clear|unclear|remains?\s+(disputed|uncerta
                   r"uncertain|has\s+proposed|has\s+been\s+proposed)\b", re.I)
 
 
-@dataclass
+@dataclass(eq=False)
 class Sentence:
     n: int
     source: Source
@@ -123,7 +123,7 @@ class SentenceIndex:
                 for t, k in title_terms.items():
                     if t not in tf:
                         ctx[t] += k
-                if same_para and previous is not None:
+                if same_para and previous is not None and not previous.flagged:
                     # The sentence before, in the same paragraph, is what "he", "that" and unnamed places refer to.
                     for t in previous.tf:
                         if t not in tf:
@@ -149,6 +149,7 @@ class SentenceIndex:
             if 2 <= len(initials) <= 6:
                 self.acronyms[initials] |= {t for t in terms(seq) if t not in STOPWORDS}
         # A name is a word the sources write capitalised (not only at the start of a sentence).
+        self.raw_words = set(capital) | set(lower)
         self.name_words = {w for w, k in capital.items() if k >= 1 and k > 2 * lower.get(w, 0) and len(w) > 1}
         self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS}
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -177,19 +178,26 @@ class SentenceIndex:
                 continue
             group: set[str] = set()
             if t in self.name_terms and t in self.vocab:
-                group = {t}
-                for base in self.name_terms:
-                    if len(base) >= 4 and t.startswith(base) and t[len(base):] in DEMONYM_ENDINGS:
-                        group.add(base)  # "Rwandan troops" is about Rwanda
-                    elif len(base) >= 4 and base.endswith("a") and t.startswith(base[:-1]) and \
-                            t[len(base) - 1:] in DEMONYM_ENDINGS:
-                        group.add(base)
+                group = {t} | self.demonyms(t)
             if self.acronyms.get(w) and (group or t not in self.vocab):
                 group |= self.acronyms[w]  # "EAC" also matches "East African Community"
             if group:
                 seen.add(t)
                 groups.append(group)
         return groups
+
+    def demonyms(self, t: str) -> set[str]:
+        """'rwandan' <-> 'rwanda', 'indian' <-> 'india', 'israeli' <-> 'israel': one place, two spellings."""
+        out = set()
+        for other in self.name_terms:
+            a, b = (t, other) if len(t) <= len(other) else (other, t)
+            if len(a) < 4 or a == b:
+                continue
+            if b.startswith(a) and b[len(a):] in DEMONYM_ENDINGS:
+                out.add(other)
+            elif a.endswith(("a", "e", "y")) and b.startswith(a[:-1]) and b[len(a) - 1:] in DEMONYM_ENDINGS:
+                out.add(other)
+        return out
 
     def expand_acronyms(self, q: str) -> str:
         """'SA soldiers' -> the names the sources spell with those initials, so they can be matched."""
@@ -256,6 +264,18 @@ class SentenceIndex:
         total = sum(self.idf.get(t, mean) for t in wanted)
         got = sum(self.idf[t] * (1.0 if t in s.tf else ctx_weight) for t in wanted if t in s.tf or t in s.ctx)
         return got / total if total else 0.0
+
+    def knows(self, word: str) -> bool:
+        """Whether the sources use the word in any form ('rafale' for 'Rafales', 'rafales' for 'Rafale')."""
+        w = word.lower().rstrip("'’")
+        return w in self.raw_words or w.rstrip("s") in self.raw_words or w + "s" in self.raw_words
+
+    def before(self, text: str) -> Sentence | None:
+        s = next((x for x in self.sentences if x.text in text or text in x.text), None)
+        if s is None or s.n == 0:
+            return None
+        prev = self.sentences[s.n - 1]
+        return prev if prev.source is s.source and prev.para == s.para else None
 
     def paragraph(self, s: Sentence) -> list[Sentence]:
         return [x for x in self.sentences if x.source is s.source and x.para == s.para]

@@ -18,7 +18,7 @@ from bot.core.dates import MONTHS, label, question_dates
 from bot.core.mentions import Mention
 from bot.core.models import Briefing
 from bot.core.passages import OPEN, Sentence, SentenceIndex
-from bot.core.text import STOPWORDS, term, terms, words
+from bot.core.text import STOPWORDS, stem, term, terms, words
 
 DISPUTE = re.compile(r"\b(den(y|ies|ied)|reject(s|ed)?\s+the|disputed?|contested|different\s+account|"
                      r"gave\s+a\s+different|contradict\w*|conflicting|accus\w+|blam\w+|called\s+(it|the\s+reports?)\s+"
@@ -39,6 +39,9 @@ OPPOSITES = {
     "agree": ("reject", "refuse", "no agreement", "did not agree"),
     "sign": ("did not sign", "refused to sign"),
     "approve": ("reject", "vetoed"),
+    "withdraw": ("abeyance", "suspend", "paus", "on hold", "did not withdraw", "remain"),
+    "meet": ("stayed away", "skip", "did not attend", "scuttl", "no meeting", "absent", "cancel", "did not meet"),
+    "fail": ("agreed", "reached", "succeeded"),
 }
 HISTORY = re.compile(r"\b(chang\w*|evolv\w*|over\s+time|history|trend|grow|grew|risen|rose|climb\w*|"
                      r"progress\w*|develop\w*|since\s+(the\s+)?(start|beginning|first))\b", re.I)
@@ -48,6 +51,9 @@ FIGURE_WORDS = frozenset(terms("people number figure figures toll count tally to
                                "overall so far death deaths dead casualties official officially according latest "
                                "now agree disagree differ different why give such how changed evolve over time war "
                                "since history start beginning"))
+DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|about\s+\d+|a\s+few|several)"
+                      r"\s+(hours?|days?|weeks?|months?|years?)\b|\bwithin\s+(a|one)\s+day\b|\bovernight\b", re.I)
+HOW_LONG = re.compile(r"^\s*how\s+long\b(?!\s+(after|before|between))", re.I)
 WHEN = re.compile(r"^\s*(when|what\s+(date|day|time)|on\s+what\s+(date|day)|which\s+day)\b", re.I)
 SPAN = re.compile(r"\bhow\s+(?:many\s+(?P<unit>days|weeks|months|hours)|long)\s+(?P<dir>after|before)\s+(?P<x>.+?)\s+"
                   r"(?:did|was|were|had|do|does|is|are)\s+(?P<y>.+?)\s*\??$", re.I)
@@ -63,6 +69,11 @@ WATCH = re.compile(r"\b(watch|look\s+out\s+for|coming\s+days|next\s+steps?|what'
                    r"in\s+the\s+days\s+ahead)\b", re.I)
 COMPOUND = re.compile(r"\s*(?:,\s*and|;\s*and|,|;|\band)\s+(?=(?:(?:with|by|from|in|to|for|at|on)\s+)?"
                       r"(?:who|what|when|where|which|why|how|did|does|is|are|was|were|has|have)\b)", re.I)
+WHO_CONTESTED = re.compile(r"^\s*(who|which\s+(side|country|party))\b.*(\bor\b|behind|blame|responsib|start|first|"
+                           r"broke|asked\s+for|sought|request|fault|cause)", re.I)
+DENIAL = re.compile(r"\b(den(y|ies|ied)|no\s+such|not\s+(been\s+)?(called|held|convened|scheduled|present|involved|"
+                    r"deployed)|never\s+(took\s+place|happened|held)|rejects?\s+(the\s+)?(claim|report|accusation))\b",
+                    re.I)
 YES_NO = re.compile(r"^\s*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
 WHY = re.compile(r"^\s*why\s+(did|does|do|is|are|was|were|has|have|had)\s+(?P<rest>.+)$", re.I)
 
@@ -139,9 +150,16 @@ class SourceAnswers:
             return self.figure_compare(q, pool)
         if HISTORY.search(q):
             return self.figure_history(q, pool)
+        numeric = [p for p in pool if p[2].value is not None]
+        best_numeric = max((r for r, _, _ in numeric), default=-1.0)
+        # A stated absence ("no toll has been published") answers only when no count fits as well.
+        pool = [p for p in pool if p[2].value is not None or p[0] > best_numeric]
         _, cur_s, cur = pool[-1]
-        # A stated absence counts only when nothing later gives a number.
         text = cur_s.text
+        # Another count of the same thing in the same report is a disagreement, shown beside it.
+        rivals = [s for r, s, m in pool if s is not cur_s and m.value is not None and m.value != cur.value
+                  and s.source is cur_s.source and abs(s.n - cur_s.n) <= 6]
+        rivals = list(dict.fromkeys(rivals))[:2]
         older: list[str] = []
         seen = {cur.value}
         for _, s, m in reversed(pool[:-1]):
@@ -155,25 +173,39 @@ class SourceAnswers:
         answer = f"{text} (as reported on {day(cur_s.source.published_at)})"
         if older:
             answer += "; earlier: " + ", ".join(older)
-        return self.answer(q, answer.rstrip(".") + ".", [cur_s], "figures:sources")
+        answer = answer.rstrip(".") + "."
+        if rivals:
+            answer += " The same report also gives: " + " ".join(s.text for s in rivals)
+        return self.answer(q, answer, [cur_s, *rivals], "figures:sources")
 
     def figure_number(self, q: str, asked: set[int], metrics: set[str]) -> Answer | None:
         """'According to whom were 78 killed?', 'is it true 10,000 died?': the sentence giving that number."""
         groups = self.index.name_groups(q)
-        found = [(self.index.name_cover(s, groups), s) for s in self.index.sentences if not s.flagged
-                 and any(m.value in asked for m in s.mentions)]
-        if found:
-            found.sort(key=lambda p: (-p[0], p[1].n))
-            s = found[0][1]
-            return self.answer(q, f"{s.text} (reported on {day(s.source.published_at)})", [s], "figures:number")
+        chosen: list[Sentence] = []
+        for n in sorted(asked):
+            found = [(self.index.name_cover(s, groups), s) for s in self.index.sentences if not s.flagged
+                     and any(m.value == n for m in s.mentions)]
+            if found:
+                found.sort(key=lambda p: (-p[0], p[1].n))
+                if found[0][1] not in chosen:
+                    chosen.append(found[0][1])
+        if chosen:
+            text = " ".join(f"{s.text} (reported on {day(s.source.published_at)})" for s in chosen)
+            return self.answer(q, text, chosen, "figures:number")
         absent = [s for s in self.index.sentences if not s.flagged and any(m.absent for m in s.mentions)
                   and self.index.name_cover(s, groups) >= 0.5]
         number = f"{min(asked):,}"
-        if absent:
-            chosen = absent[:2]
-            return self.answer(q, f"No — no source in the briefing gives {number}. " + " ".join(s.text for s in chosen),
-                               chosen, "figures:unsupported")
-        return None
+        latest = self.figure(re.sub(r"\b\d[\d,]*\b", " ", q), metrics, set()) if metrics else None
+        chosen = absent[:2]
+        text = f"No — no source in the briefing gives {number}."
+        if chosen:
+            text += " " + " ".join(s.text for s in chosen)
+        if latest is not None and latest.found:
+            text += " What the sources do give: " + latest.answer
+            chosen += [s for s in self.index.sentences if s.text in {c.quote for c in latest.citations}]
+        if not chosen:
+            return None
+        return self.answer(q, text, chosen, "figures:unsupported")
 
     def fits(self, s: Sentence, m: Mention, metrics: set[str], nouns: set[str]) -> bool:
         if m.zero:
@@ -237,6 +269,17 @@ class SourceAnswers:
                 d = s.dates[0]
                 lead = "Due on" if s.future and d >= s.source.published_at else "On"
                 return self.answer(q, f"{lead} {label(d)}: {s.text}", [s], "when:sources")
+        return None
+
+    def duration(self, q: str) -> Answer | None:
+        """'How long did the fighting last?': the best sentence that gives a length of time."""
+        hits = self.best(q, k=10)
+        if not hits:
+            return None
+        top = hits[0][0]
+        for sc, s in hits:
+            if sc >= 0.4 * top and DURATION.search(s.text):
+                return self.answer(q, s.text, [s], "when:duration")
         return None
 
     def span(self, q: str) -> Answer | None:
@@ -307,10 +350,14 @@ class SourceAnswers:
         if not sents:
             return None
         chosen = [sents[0]]
-        killed = [s for s in sents if any("kill" in m.metrics and m.value for m in s.mentions)]
-        for s in killed[:2]:
-            if s not in chosen:
-                chosen.append(s)
+        for metric in ("kill", "displac"):
+            counted = [s for s in sents if any(metric in m.metrics and m.value for m in s.mentions)]
+            if not counted:
+                counted = [s for s in self.index.sentences if not s.flagged
+                           and any(metric in m.metrics and m.value for m in s.mentions)][-1:]
+            for s in counted[:2 if metric == "kill" else 1]:
+                if s not in chosen:
+                    chosen.append(s)
         opened = [s for s in sents if OPEN.search(s.text) and s not in chosen]
         if opened:
             chosen.append(opened[0])
@@ -355,18 +402,20 @@ class SourceAnswers:
         near = [s for sc, s in hits if sc >= 0.6 * top and self.index.name_cover(s, groups) >= 0.5]
         why = WHY.match(q)
         if why:
-            verbs = [w for w in words(why.group("rest"))]
-            for v in verbs:
-                opposites = OPPOSITES.get(term(v)) or OPPOSITES.get(v)
-                if not opposites:
-                    continue
-                contra = [s for _, s in hits if any(re.search(rf"\b{o}", s.text, re.I) for o in opposites)]
-                if contra:
-                    chosen = contra[:2]
-                    text = "The sources do not bear out that premise: " + " ".join(s.text for s in chosen)
-                    return self.answer(q, text, chosen, "premise")
+            contra: list[Sentence] = []
+            for v in words(why.group("rest")):
+                opposites = OPPOSITES.get(term(v)) or OPPOSITES.get(v) or OPPOSITES.get(stem(v))
+                if opposites:
+                    contra += [s for _, s in hits if any(re.search(rf"\b{o}", s.text, re.I) for o in opposites)]
+            # "Why did X's meeting end without a decision?" when the sources say there was no such meeting.
+            contra += [s for s in near if DENIAL.search(s.text)]
+            if contra:
+                order = {s.n: i for i, (_, s) in enumerate(hits)}
+                chosen = sorted(set(contra), key=lambda s: order.get(s.n, 99))[:2]
+                text = "The sources do not bear out that premise: " + " ".join(s.text for s in chosen)
+                return self.answer(q, text, chosen, "premise")
         disputed = [s for s in near[:4] if DISPUTE.search(s.text)]
-        if disputed and (YES_NO.match(q) or re.match(r"\s*(who|which)\b", q, re.I)):
+        if disputed and (YES_NO.match(q) or WHO_CONTESTED.match(q)):
             chosen: list[Sentence] = []
             for s in near[:4]:
                 if s not in chosen:

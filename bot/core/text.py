@@ -42,6 +42,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
               "harm", "harmed", "maimed", "hospitalised", "hospitalized"),
     "displac": ("displac", "displace", "displaced", "displacement", "flee", "fled", "fleeing", "flight", "evacu",
                 "evacuate", "evacuated", "evacuation", "evacuee", "evacuees", "refugee", "refugees", "refuge",
+                "arrive", "arrived", "arriving", "arrival", "arrivals", "exile",
                 "shelter", "shelters", "sheltering", "homeless", "uprooted", "idp", "idps", "relocated",
                 "exodus"),
     "ceasefire": ("ceasefire", "truce", "armistice", "cease", "halt", "halting", "stand-down"),
@@ -215,10 +216,23 @@ _SHORTHAND = [(re.compile(p, re.I), r) for p, r in [
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "edly", "ed", "es", "s")
 
 
+# Irregular past forms the suffix rules cannot reach.
+IRREGULAR = {"seen": "see", "saw": "see", "met": "meet", "held": "hold", "told": "tell", "fought": "fight",
+             "took": "take", "taken": "take", "began": "begin", "begun": "begin", "shot": "shoot", "hit": "hit",
+             "fled": "flee", "left": "leave", "sent": "send", "spoke": "speak", "spoken": "speak", "won": "win",
+             "lost": "lose", "sought": "seek", "brought": "bring", "fell": "fall", "fallen": "fall",
+             "drove": "drive", "driven": "drive", "stood": "stand", "came": "come", "led": "lead", "withdrew": "withdraw",
+             "withdrawn": "withdraw", "struck": "strike", "broke": "break", "broken": "break", "wrote": "write"}
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """A deliberately small stemmer: enough to fold plurals and tenses onto one form."""
-    if word in CONCEPT_OF or len(word) <= 3 or word[0].isdigit():
+    if word in CONCEPT_OF or word[0].isdigit():
+        return word
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) <= 3:
         return word
     if word.endswith("'s"):
         word = word[:-2]
