@@ -15,9 +15,11 @@ from typing import Any
 
 from bot.config import Settings
 from bot.core.answer import Answer
+from bot.core.language import not_english_text
 from bot.core.reply import Asker, Citation
 from bot.llm.checks import CheckFailed, Given, check
 from bot.llm.client import make_client
+from bot.llm.languages import check_translation, translate
 from bot.llm.model import complete, passage_data, strip_markers
 from bot.llm.prompts import Prompt, PromptError, load_prompt
 from bot.llm.ratelimit import RateLimiter
@@ -68,12 +70,25 @@ class LLMAnswerer:
                 # A broken install must not take the bot down: answer offline, and say why loudly.
                 log.error("llm disabled: prompt template missing", extra={"error": str(exc)})
         self.limiter = RateLimiter(settings.openai_questions_per_minute)
+        self.translator: Prompt | None = None
+        try:
+            self.translator = load_prompt("translate")
+        except PromptError as exc:
+            log.error("llm: translate prompt missing; questions in other languages are refused",
+                      extra={"error": str(exc)})
+
+    @property
+    def answers_languages(self) -> bool:
+        """Questions in other languages are translated, answered and checked, then translated back."""
+        return self.translator is not None and self.prompt is not None
 
     def use_engine(self, engine: Any) -> None:
         """The briefing was reloaded: answer from the fresh engine from now on."""
         self.engine = engine
 
     async def answer(self, question: str, asker: Asker | None = None) -> Answer:
+        if asker is not None and asker.language and self.translator is not None:
+            return await self.answer_in_language(question, asker)
         started = time.perf_counter()
         if asker is not None and asker.platform not in UNLIMITED_PLATFORMS:
             wait = self.limiter.wait_seconds(f"{asker.platform}:{asker.user_id}")
@@ -117,6 +132,33 @@ class LLMAnswerer:
         self.record("llm", None, "", started, usage, out.cited_ids)
         return Answer(question=question, answer=out.answer, found=True, engine="llm", citations=citations,
                       fact_ids=out.cited_ids, intent=offline.intent)
+
+    async def answer_in_language(self, question: str, asker: Asker) -> Answer:
+        """Translate the question to English, answer and check it as usual, translate the answer back;
+        the translation must keep every number and qualifier, else the checked English answer goes out."""
+        assert self.translator is not None
+        language = asker.language
+        try:
+            english = await translate(self.client, self.settings, self.translator, question, language, "English")
+        except CheckFailed as failed:
+            log.warning("llm translation failed", extra={"fallback_reason": failed.reason, "detail": failed.detail,
+                                                         "language": language})
+            return Answer(question=question, answer=not_english_text(language), found=False, engine="offline",
+                          fallback_reason=failed.reason)
+        ans = await self.answer(english, dataclasses.replace(asker, language=""))
+        if not ans.answer:
+            return dataclasses.replace(ans, question=question)
+        try:
+            translated = await translate(self.client, self.settings, self.translator, ans.answer, "English",
+                                         language)
+            check_translation(ans.answer, translated, language)
+        except CheckFailed as failed:
+            log.warning("llm translation fallback", extra={"fallback_reason": failed.reason,
+                                                           "detail": failed.detail, "language": language})
+            return dataclasses.replace(ans, question=question, fallback_reason=ans.fallback_reason or failed.reason)
+        log.info("llm answer translated", extra={"language": language, "engine": ans.engine})
+        # The footnote markers of the English answer do not fit the translated sentences: plain marks at the end.
+        return dataclasses.replace(ans, question=question, answer=translated, marked="")
 
     def fallback(self, offline: Answer, reason: str, detail: str, started: float,
                  usage: dict[str, int]) -> Answer:

@@ -1,0 +1,49 @@
+"""The JSON lines protocol of `briefbot ask --json -` with conversations, manners and other languages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ask_lines(lines: list[str], tmp_path: Path) -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "OPENAI_", "DATABASE_URL"))}
+    env.update({"STORE_PATH": str(tmp_path / "db.sqlite3"), "BRIEFBOT_CONFIG_DIR": str(tmp_path / "cfg"),
+                "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "-"], cwd=tmp_path, env=env,
+                          input="".join(line + "\n" for line in lines), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def turn(question: str, conversation: str) -> str:
+    return json.dumps({"question": question, "conversation": conversation})
+
+
+def test_lines_sharing_a_conversation_id_are_one_thread(tmp_path: Path) -> None:
+    out = ask_lines([turn("tell me about Hun Manet", "a"), turn("tell me about Anutin", "b"),
+                     turn("what did he ask for?", "a"), turn("what did he ask for?", "b"),
+                     "what did he ask for?",  # a plain line stands alone
+                     turn("how many people were killed?", "c"), turn("who said that?", "c")], tmp_path)
+    assert len(out) == 7
+    assert out[2]["question"] == "what did he ask for?" and "satellite" in out[2]["answer"]
+    assert "withdraw" in out[3]["answer"] and "satellite" not in out[3]["answer"]
+    assert "satellite" not in out[4]["answer"]
+    assert out[6]["found"] and "report" in out[6]["answer"] and out[6]["citations"]
+
+
+def test_help_greetings_mentions_and_other_languages(tmp_path: Path) -> None:
+    out = ask_lines(["help", "hi", "<@U0BOB> how many people died?", "Combien de morts à Goma?",
+                     "តើមានមនុស្សស្លាប់ប៉ុន្មាននាក់?", '{"question": 5}'], tmp_path)
+    helped, hello, ccd, french, khmer, odd = out
+    assert "/briefing" in helped["answer"] and "Malaysia" not in helped["answer"]
+    assert hello["answer"].startswith("Hello")
+    assert "at least 11" in ccd["answer"].lower() and "U0BOB" not in ccd["answer"]
+    assert french["found"] is False and "French" in french["answer"]
+    assert khmer["found"] is False and "Khmer" in khmer["answer"] and "does not cover" not in khmer["answer"]
+    assert odd["found"] is False  # a JSON line without a text question is read as text, not a crash
