@@ -49,7 +49,8 @@ class RetriesExhausted(Exception):
 async def retrying(call: Callable[[], Awaitable[T]], classify: Callable[[BaseException], float | None],
                    policy: RetryPolicy, *, what: str = "",
                    on_wait: Callable[[BaseException, float], None] | None = None) -> T:
-    """`await call()`, retried while `classify(error)` is not None and the deadline allows.
+    """`await call()`, retried while `classify(error)` is not None and the deadline allows (a try still
+    running at the deadline is cancelled).
 
     `classify` returns None (not worth retrying: raised as is), 0 (back off) or a Retry-After in seconds.
     Raises RetriesExhausted when a retryable error persists past the deadline."""
@@ -57,7 +58,8 @@ async def retrying(call: Callable[[], Awaitable[T]], classify: Callable[[BaseExc
     attempt = 0
     while True:
         try:
-            return await call()
+            # The deadline bounds each try too: a client library may wait and retry inside one call.
+            return await asyncio.wait_for(call(), max(0.001, policy.deadline - (time.monotonic() - started)))
         except Exception as exc:  # noqa: BLE001 - classify decides; others are re-raised below
             retry_after = classify(exc)
             if retry_after is None:

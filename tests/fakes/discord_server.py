@@ -10,8 +10,8 @@
     fake.uninstall(); await fake.close()
 
 What it does:
-- REST: GET /users/@me, /oauth2/applications/@me, /channels/{id}; PUT application commands (global and
-  guild; `fake.synced` keeps the last body per scope); POST /interactions/{id}/{token}/callback;
+- REST: GET /users/@me, /oauth2/applications/@me, /channels/{id}; GET and PUT application commands
+  (global and guild; `fake.synced` keeps the last body per scope, and may be set before the bot starts); POST /interactions/{id}/{token}/callback;
   POST/PATCH /webhooks/{app}/{token}[...] (followups and edits); POST /channels/{id}/messages (honours
   `nonce` + `enforce_nonce`, so a retried send is delivered once). Every request is recorded in
   `fake.calls` (method, path, JSON body, files, status, time) and `fake.messages` holds delivered
@@ -120,7 +120,9 @@ class FakeDiscord:
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        # Discord's edge does not drop connections in a burst; aiohttp's default backlog (128) would, and
+        # a dropped SYN is retried by the kernel a whole second later.
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=4096)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
@@ -398,6 +400,9 @@ class FakeDiscord:
             return 200, {"url": self.gateway_url, "shards": 1,
                          "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
                                                  "max_concurrency": 1}}
+        if method == "GET" and parts[0] == "applications" and parts[-1] == "commands":
+            scope = parts[3] if len(parts) == 5 else "global"
+            return 200, [self._command(c, scope) for c in self.synced.get(scope, [])]
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
             scope = parts[3] if len(parts) == 5 else "global"
             self.synced[scope] = body

@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import aiohttp
 import discord
 from discord import app_commands
 
 from bot import metrics
 from bot.adapters.discord.asker import from_interaction
-from bot.adapters.discord.render import render, to_embeds
+from bot.adapters.discord.errors import classify, describe
+from bot.adapters.discord.render import Message, render, to_embeds
 from bot.core.commands import Core
 from bot.core.reply import Reply, Section
 from bot.logs import REQUEST_ID
+from bot.retry import RetryPolicy, retrying
 
 log = logging.getLogger("briefbot.discord")
 
@@ -48,36 +49,81 @@ async def answer(interaction: discord.Interaction, command: str, text: str = "")
     core: Core = client.core  # type: ignore[attr-defined]
     REQUEST_ID.set(f"discord-{interaction.id}")  # every log line of this answer carries it
     public = command in PUBLIC
-    work = asyncio.ensure_future(core.handle(command, text, from_interaction(interaction)))
+    slot = client.slot(command)  # type: ignore[attr-defined]
     try:
-        try:
-            # shield: a slow answer keeps going while we defer, and is then followed up.
-            reply = await asyncio.wait_for(asyncio.shield(work), client.defer_after)  # type: ignore[attr-defined]
-        except TimeoutError:
-            await interaction.response.defer(thinking=True, ephemeral=not public)
-            log.info("interaction deferred", extra={"command": command, "interaction": interaction.id})
-            reply = await work
+        if isinstance(slot, asyncio.Semaphore) and slot.locked():
+            # Other answers are being worked on: say "thinking…" now rather than after waiting our turn.
+            async with client.initial_response():  # type: ignore[attr-defined]
+                await defer(interaction, command, public)
+        async with slot:
+            # The core's work holds the event loop; let pending "thinking…" responses out first (Discord
+            # drops an interaction not answered within 3 s; an answer may follow later).
+            await client.initial_responses_sent()  # type: ignore[attr-defined]
+            work = asyncio.ensure_future(core.handle(command, text, from_interaction(interaction)))
+            if interaction.response.is_done():
+                reply = await work
+            else:
+                try:
+                    # shield: a slow answer keeps going while we defer, and is then followed up.
+                    reply = await asyncio.wait_for(asyncio.shield(work), client.defer_after)  # type: ignore[attr-defined]
+                except TimeoutError:
+                    await defer(interaction, command, public)
+                    reply = await work
     except Exception:  # noqa: BLE001 - the asker gets a short message; the log has the details
         log.exception("command failed", extra={"command": command, "interaction": interaction.id})
         reply = failure_reply()
+    await deliver(interaction, reply, ephemeral=reply.ephemeral or not public, command=command)
+
+
+async def defer(interaction: discord.Interaction, command: str, public: bool) -> None:
+    policy: RetryPolicy = interaction.client.retry  # type: ignore[attr-defined]
+    await retrying(lambda: interaction.response.defer(thinking=True, ephemeral=not public), classify, policy,
+                   what="discord defer")
+    log.info("interaction deferred", extra={"command": command, "interaction": interaction.id})
+
+
+async def deliver(interaction: discord.Interaction, reply: Reply, *, ephemeral: bool, command: str) -> None:
+    """Send every part, each retried on 5xx/429/network errors within the policy's deadline; when the answer
+    still cannot be delivered, the asker is told (the "thinking…" response edited to say so)."""
+    policy: RetryPolicy = interaction.client.retry  # type: ignore[attr-defined]
+    sent = 0
     try:
-        await send(interaction, reply, ephemeral=reply.ephemeral or not public)
-    except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-        # Not retried: a part that reached Discord before the connection broke would be shown twice.
+        for message in render(reply):
+            await retrying(lambda message=message: send_part(interaction, message, ephemeral), classify, policy,
+                           what="discord reply")
+            sent += 1
+    except Exception as exc:  # noqa: BLE001 - logged with the reason, and the asker is told if possible
         metrics.PLATFORM_ERRORS.labels("discord", "reply").inc()
         log.error("could not deliver the reply", extra={"command": command, "interaction": interaction.id,
-                                                        "error": f"{type(exc).__name__}: {exc}"})
+                                                        "parts_sent": sent, "error": describe(exc)})
+        await tell_undelivered(interaction, sent, describe(exc), policy)
 
 
-async def send(interaction: discord.Interaction, reply: Reply, ephemeral: bool) -> None:
-    for message in render(reply):
-        kwargs: dict = {"embeds": to_embeds(message), "ephemeral": ephemeral}
-        if message.files:
-            kwargs["files"] = [discord.File(path) for path in message.files]
+async def send_part(interaction: discord.Interaction, message: Message, ephemeral: bool) -> None:
+    kwargs: dict = {"embeds": to_embeds(message), "ephemeral": ephemeral}
+    if message.files:  # new File objects on every try: a failed try has read them
+        kwargs["files"] = [discord.File(path) for path in message.files]
+    if not interaction.response.is_done():
+        await interaction.response.send_message(**kwargs)
+    else:
+        await interaction.followup.send(**kwargs)
+
+
+async def tell_undelivered(interaction: discord.Interaction, sent: int, reason: str, policy: RetryPolicy) -> None:
+    text = f"Sorry — the answer could not be delivered ({reason}). Please try again in a minute."
+    if sent:
+        text = f"Sorry — the rest of the answer could not be delivered ({reason}). Please try again in a minute."
+    try:
         if not interaction.response.is_done():
-            await interaction.response.send_message(**kwargs)
+            call = lambda: interaction.response.send_message(content=text, ephemeral=True)  # noqa: E731
+        elif sent == 0:  # still "thinking…": replace it with the note, so the asker is not left waiting
+            call = lambda: interaction.edit_original_response(content=text, embeds=[], attachments=[])  # noqa: E731
         else:
-            await interaction.followup.send(**kwargs)
+            call = lambda: interaction.followup.send(content=text, ephemeral=True)  # noqa: E731
+        await retrying(call, classify, policy, what="discord undelivered note")
+    except Exception as exc:  # noqa: BLE001 - nothing more can be done
+        log.error("could not tell the asker the reply was lost", extra={"interaction": interaction.id,
+                                                                        "error": describe(exc)})
 
 
 # -- the commands --------------------------------------------------------------------------------

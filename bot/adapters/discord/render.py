@@ -11,6 +11,7 @@ word boundary; footnotes are short sentences, so a quote is never cut in practic
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,15 +66,48 @@ def embed_size(embed: dict[str, Any]) -> int:
 
 
 def cut(text: str, limit: int) -> list[str]:
-    """Text in pieces of at most `limit` characters, cut at a line break or space where possible."""
+    """Text in pieces of at most `limit` characters, cut at a line break or space where possible.
+
+    A hard cut (no space near the limit, e.g. Thai or Khmer, which do not put spaces between words) never
+    falls inside a grapheme cluster or right after an escaping backslash (`safe_cut`)."""
     pieces = []
     while len(text) > limit:
         at = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
         if at < limit // 2:
-            at = limit
+            at = safe_cut(text, limit)
         pieces.append(text[:at].rstrip())
         text = text[at:].lstrip()
     return [*pieces, text] if text else pieces
+
+
+# Characters that join what follows to what precedes: a Khmer coeng (subscript), the Myanmar virama,
+# the zero-width joiner. Cutting right after one breaks the cluster too.
+_JOINERS = {"\u17d2", "\u1039", "\u200d"}
+
+
+def _joins_previous(ch: str) -> bool:
+    """A combining mark (Thai and Khmer vowels and tone marks, accents), a variation selector or a ZWJ."""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in _JOINERS or "\ufe00" <= ch <= "\ufe0f"
+
+
+def safe_cut(text: str, limit: int) -> int:
+    """The largest cut position <= limit that neither splits a grapheme cluster nor leaves a lone `\\`."""
+    at = limit
+    while at > 1:
+        if _joins_previous(text[at]) or text[at - 1] in _JOINERS:
+            at -= 1
+            continue
+        backslashes = len(text[:at]) - len(text[:at].rstrip("\\"))
+        if backslashes % 2:  # the piece would end with an escape character that escapes nothing
+            at -= 1
+            continue
+        return at
+    return limit
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, never ending inside a grapheme cluster or an escape."""
+    return text if len(text) <= limit else text[:safe_cut(text, limit)]
 
 
 def units_of(reply: Reply) -> list[Unit]:
@@ -88,9 +122,9 @@ def units_of(reply: Reply) -> list[Unit]:
         if section.text:
             line(escape(section.text))
         for f in section.fields:
-            name = escape(f.name)[:FIELD_NAME_LIMIT] or "\u200b"
+            name = clip(escape(f.name), FIELD_NAME_LIMIT) or "\u200b"
             for i, value in enumerate(cut(escape(f.value), FIELD_VALUE_LIMIT)):
-                units.append(Unit(name=name if i == 0 else f"{name} (cont.)"[:FIELD_NAME_LIMIT], value=value))
+                units.append(Unit(name=name if i == 0 else clip(f"{name} (cont.)", FIELD_NAME_LIMIT), value=value))
         for item in section.items:
             line(f"• {escape(item)}")
     if reply.citations:
@@ -122,7 +156,7 @@ class Packer:
     def new_message(self) -> None:
         title = self.title if not self.messages else f"{self.title} (cont.)"
         self.messages.append(Message())
-        self.new_embed(title[:TITLE_LIMIT])
+        self.new_embed(clip(title, TITLE_LIMIT))
 
     def new_embed(self, title: str = "") -> None:
         if len(self.messages[-1].embeds) >= EMBEDS_PER_MESSAGE:
@@ -162,7 +196,7 @@ class Packer:
 
 def render(reply: Reply) -> list[Message]:
     """The reply as one or more messages, each within Discord's limits; attachments go on the first."""
-    footer = reply.source_line()[:FOOTER_LIMIT]
+    footer = clip(reply.source_line(), FOOTER_LIMIT)
     packer = Packer(escape(reply.title) or "Briefing", COLOUR_FOUND if reply.found else COLOUR_NOT_FOUND, footer)
     for unit in units_of(reply):
         packer.add(unit)

@@ -24,7 +24,7 @@ class DiscordService:
         self.settings = settings
         self.client = BriefingClient(core, guild_id=settings.discord_guild_id,
                                      application_id=settings.discord_application_id, defer_after=defer_after,
-                                     **client_options)
+                                     model_answers=settings.openai_enabled, **client_options)
         self.poster = DiscordPoster(self.client)
         self.task: asyncio.Task | None = None
         self.failure: BaseException | None = None

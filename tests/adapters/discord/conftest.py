@@ -21,12 +21,14 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await server.close()
 
 
-async def start_service(fake: FakeDiscord, core, defer_after: float = 2.0, guild: bool = True):  # noqa: ANN001, ANN201
+async def start_service(fake: FakeDiscord, core, defer_after: float = 2.0, guild: bool = True,  # noqa: ANN001, ANN201
+                        **client_options):  # noqa: ANN003 - to discord.Client / BriefingClient
     from bot.adapters.discord.service import DiscordService
 
     settings = load_settings(discord_token=BOT_TOKEN, discord_guild_id=int(fake.guild_id) if guild else None,
                              discord_application_id=int(fake.app_id))
-    service = DiscordService(settings, core, defer_after=defer_after, guild_ready_timeout=0.05)
+    client_options.setdefault("guild_ready_timeout", 0.05)
+    service = DiscordService(settings, core, defer_after=defer_after, **client_options)
     await service.start()
     failures: list[BaseException] = []
     # A missing payload key kills the connect task silently: make it fail the test instead.

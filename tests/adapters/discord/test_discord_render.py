@@ -69,3 +69,31 @@ def test_attachments_go_on_the_first_message(tmp_path: Path) -> None:
 def test_escape_leaves_plain_text_readable() -> None:
     assert escape("a*b_c`d|e") == "a\\*b\\_c\\`d\\|e"
     assert escape("303,000 — “quote”") == "303,000 — “quote”"
+
+
+def test_a_hard_cut_never_leaves_a_lone_escape_or_splits_a_grapheme_cluster() -> None:
+    import unicodedata
+
+    from bot.adapters.discord.render import FIELD_VALUE_LIMIT, render
+    from bot.core.reply import Reply, ReplyField, Section
+
+    khmer = "ព្រះរាជាណាចក្រកម្ពុជា"  # subscripts (coeng + consonant) and dependent vowels
+    thai = "ประเทศไทยและกัมพูชา"  # above/below vowels and tone marks
+    values = {
+        # The 1,024th character of the escaped value is the backslash of "\*".
+        "escape": "a" * (FIELD_VALUE_LIMIT - 1) + "*" * 40,
+        "khmer": khmer * 120,
+        "thai": thai * 120,
+    }
+    reply = Reply(title="Split", sections=[Section(fields=[ReplyField(name=k, value=v) for k, v in values.items()])])
+    pieces = [f["value"] for m in render(reply) for e in m.embeds for f in e.get("fields", [])]
+    assert len(pieces) > len(values)  # each value was cut
+    for piece in pieces:
+        assert len(piece) <= FIELD_VALUE_LIMIT
+        trailing = len(piece) - len(piece.rstrip("\\"))
+        assert trailing % 2 == 0, piece[-5:]
+        assert unicodedata.category(piece[0]) not in ("Mn", "Mc"), piece[:3]
+        assert piece[-1] != "\u17d2", piece[-3:]
+    # Nothing lost: the pieces put back together are the escaped values.
+    joined = "".join(pieces).replace("\\", "")
+    assert joined == "".join(values.values())
