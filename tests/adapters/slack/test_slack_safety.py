@@ -97,7 +97,8 @@ async def test_slash_command_text_with_pings_is_never_echoed_as_a_ping(server: S
     assert len(messages) == 3
     for msg in messages:
         assert_no_ping(msg["args"])
-    assert "@here is @channel safe? @U9VICTIM" in blocks_text(messages[0])
+    # Answers arrive in any order (each is delivered as soon as it is ready): the /ask one shows the text.
+    assert any("@here is @channel safe? @U9VICTIM" in blocks_text(m) for m in messages)
 
 
 async def test_model_text_with_pings_is_escaped(server: SlackServer) -> None:
