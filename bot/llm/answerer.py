@@ -19,6 +19,7 @@ from bot.core.language import not_english_text
 from bot.core.reply import Asker, Citation
 from bot.llm.checks import CheckFailed, Given, check
 from bot.llm.client import make_client
+from bot.llm.grounding import grounds_of
 from bot.llm.languages import check_translation, translate
 from bot.llm.model import complete, passage_data, strip_markers
 from bot.llm.prompts import Prompt, PromptError, load_prompt
@@ -37,9 +38,12 @@ def given_of(passages: list[Any], briefing: Any = None) -> list[Given]:
     for p in passages:
         claim = claims.get(p.id)
         status = getattr(p, "status", None) or (claim.status if claim else None) or None
+        cites = getattr(p, "citations", []) or []
         out.append(Given(id=p.id, kind=str(getattr(p, "kind", "")), text=p.text, status=status,
                          claim=claim.claim if claim else "", topic=claim.topic if claim else "",
-                         keywords=list(claim.keywords) if claim else []))
+                         keywords=list(claim.keywords) if claim else [],
+                         quotes=[c.quote for c in cites if c.quote],
+                         urls=sorted({c.url for c in cites if getattr(c, "url", "")})))
     return out
 
 
@@ -120,7 +124,7 @@ class LLMAnswerer:
                 self.record("llm", None, "", started, usage, [])
                 return dataclasses.replace(offline, engine="llm", fallback_reason=None)
             out.answer = strip_markers(out.answer, [g.id for g in given])
-            check(out, {g.id: g for g in given}, prompt.system)
+            check(out, {g.id: g for g in given}, prompt.system, grounds=grounds_of(getattr(engine, "briefing", None)))
             citations = cited_citations(passages, out.cited_ids)
             if not citations:
                 raise CheckFailed("no_verbatim_citation", ", ".join(out.cited_ids))

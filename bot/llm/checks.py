@@ -19,7 +19,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from bot.llm.errors import CheckFailed
+from bot.llm.grounding import Grounds, check_instructions, check_links, check_text, grounds_of
 from bot.llm.numbers import Mention, mentions
+
+__all__ = ["CheckFailed", "Given", "Output", "check", "parse_output"]
 
 MAX_ANSWER_CHARS = 1200
 DISPUTED_STATUS = {"disputed", "contradicted", "unverified"}
@@ -43,7 +47,6 @@ HEDGE_RE = re.compile(
 SUSPECT_RE = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules?|prompts?|guidelines)\b|"
     r"\bsystem prompt\b|\byou are now\b|\bnew instructions\b|\bdeveloper mode\b|\bjailbreak", re.I)
-LINK_RE = re.compile(r"(?i)\bhttps?://|\bwww\.|<[!@#]|@everyone|@here")
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+")
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 STOPWORDS = set("""
@@ -57,15 +60,6 @@ where whether which while who whom whose why will with within without would yet 
 """.split())
 
 
-class CheckFailed(Exception):
-    """The answer may not be shown. `reason` is the code logged and reported; `detail` is for logs."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-
 @dataclass
 class Given:
     """A passage as the model saw it, plus what we know about its standing."""
@@ -77,6 +71,8 @@ class Given:
     claim: str = ""  # the claimed proposition, for claims
     topic: str = ""
     keywords: list[str] = field(default_factory=list)  # a claim's search phrases ("opened fire")
+    quotes: list[str] = field(default_factory=list)  # the verbatim evidence quotes behind the passage
+    urls: list[str] = field(default_factory=list)  # its sources' own URLs (the only links allowed)
     # Our own rendered text (the briefing under a narrative) is citable, but it mixes settled and
     # disputed items too much to say which words are which: it takes no part in the dispute check.
     in_dispute_check: bool = True
@@ -118,8 +114,11 @@ def parse_output(content: str | None) -> Output:
 
 
 def check(out: Output, given: dict[str, Given], system_prompt: str = "",
-          max_chars: int = MAX_ANSWER_CHARS) -> None:
-    """Raise CheckFailed unless `out` (a found answer) may be shown as it is."""
+          max_chars: int = MAX_ANSWER_CHARS, grounds: Grounds | None = None) -> None:
+    """Raise CheckFailed unless `out` (a found answer) may be shown as it is.
+
+    `grounds` is what the briefing knows (who is who, contested topics); without it, names and
+    who-did-what must be in the cited text itself."""
     unknown = [c for c in out.cited_ids if c not in given]
     if unknown:
         raise CheckFailed("unknown_citation", ", ".join(unknown)[:200])
@@ -132,12 +131,14 @@ def check(out: Output, given: dict[str, Given], system_prompt: str = "",
         raise CheckFailed("empty_answer")
     if system_prompt and echoes(out.answer, system_prompt):
         raise CheckFailed("prompt_leak")
+    check_instructions(out.answer)
     if len(out.answer) > max_chars:
         raise CheckFailed("too_long", f"{len(out.answer)} chars")
-    if LINK_RE.search(out.answer):
-        raise CheckFailed("link_or_mention")
-    check_numbers(out.answer, [given[c] for c in out.cited_ids])
+    cited = [given[c] for c in out.cited_ids]
+    check_links(out.answer, [u for g in cited for u in g.urls])
+    check_numbers(out.answer, cited)
     check_disputes(out.answer, list(given.values()))
+    check_text(out.answer, cited, grounds or grounds_of(None), [u for g in cited for u in g.urls])
 
 
 def check_numbers(answer: str, cited: list[Given]) -> None:

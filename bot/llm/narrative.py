@@ -31,6 +31,7 @@ async def narrative(briefing_reply_text: str, passages: list[Any], settings: Set
         return None
     from bot.llm.answerer import given_of
     from bot.llm.client import make_client
+    from bot.llm.grounding import grounds_of
     from bot.llm.model import complete, passage_data, strip_markers
     from bot.llm.prompts import load_prompt
 
@@ -50,7 +51,8 @@ async def narrative(briefing_reply_text: str, passages: list[Any], settings: Set
         if not out.found:
             raise CheckFailed("model_not_found")
         out.answer = strip_markers(out.answer, [g.id for g in given])
-        check(out, {g.id: g for g in given}, prompt.system, max_chars=MAX_NARRATIVE_CHARS)
+        check(out, {g.id: g for g in given}, prompt.system, max_chars=MAX_NARRATIVE_CHARS,
+              grounds=grounds_of(briefing))
         text = out.answer
     except CheckFailed as failed:
         reason, detail = failed.reason, failed.detail

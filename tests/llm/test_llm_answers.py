@@ -135,10 +135,15 @@ async def test_a_disputed_ceasefire_is_not_stated_as_settled(llm_core, fake):
     question = "is there a ceasefire?"
     fake.push(answer("Yes. A ceasefire was agreed and is in force.", "cl-ceasefire-trump"),
               answer("Trump said both leaders agreed to a ceasefire, but Hun Manet did not confirm it.",
-                     "cl-ceasefire"))
+                     "cl-ceasefire"),
+              answer("Trump said both leaders agreed to a ceasefire, but Hun Manet did not confirm it and Anutin "
+                     "did not echo it.", "cl-ceasefire"))
     got = await llm_core.handle("ask", question, SLACK)
     assert (got.engine, got.fallback_reason) == ("offline", "disputed_as_settled")
     assert "disputed" in got.sections[0].text.lower()
+    # the briefing holds three sides on the ceasefire: an answer giving two of them is one-sided
+    got = await llm_core.handle("ask", question, SLACK)
+    assert (got.engine, got.fallback_reason) == ("offline", "one_sided")
     got = await llm_core.handle("ask", question, SLACK)
     assert got.engine == "llm"
     assert got.sections[0].text.startswith("Trump said both leaders agreed to a ceasefire")

@@ -21,7 +21,9 @@ ACCIDENT = Given(id="accident", kind="claim", status="disputed", topic="Nature o
                  text='Trump referred to the December 7 roadside bombing as an "accident".')
 MINES = Given(id="mines", kind="passage",
               text="Anutin called on Cambodia to remove explosives it allegedly planted in the region.")
-GIVEN = {g.id: g for g in (FIG, DISP, BOMB, TRUCE, ACCIDENT, MINES)}
+NO_TRUCE = Given(id="no-truce", kind="claim", status="disputed", topic="Ceasefire",
+                 claim="he did not confirm a ceasefire", text="Hun Manet did not confirm a ceasefire.")
+GIVEN = {g.id: g for g in (FIG, DISP, BOMB, TRUCE, ACCIDENT, MINES, NO_TRUCE)}
 
 
 def verdict(answer: str, *ids: str) -> str:
@@ -78,7 +80,8 @@ def test_citations_numbers_and_output_hygiene(answer, ids, expected):
     ("Anutin called on Cambodia to remove explosives it allegedly planted.", "ok"),
 ])
 def test_disputed_claims_are_not_stated_as_settled(answer, expected):
-    assert verdict(answer, "bomb") == expected
+    # every passage cited, as a model that cites all it was given would: only the wording decides
+    assert verdict(answer, *GIVEN) == expected
 
 
 def test_a_passage_that_addresses_the_model_cannot_be_cited():
