@@ -683,7 +683,9 @@ def check_names(answer: str, support: Support) -> None:
             continue
         if month_of(key) or key in WEEKDAYS:
             continue  # the date check judges these
-        if key in known or any(related(key, k) for k in known if k[:2] == key[:2] or key in DEMONYMS):
+        parts = [p for p in key.split("-") if re.search("[a-z]", p)] or [key]
+        if all(p in known or any(related(p, k) for k in known if k[:2] == p[:2] or p in DEMONYMS)
+               for p in parts):
             continue
         raise CheckFailed("unsupported_name", raw)
 
