@@ -42,47 +42,58 @@ def test_the_set_is_big_enough_and_covers_every_briefing():
         assert any(c.faithful for c in cases(b)) and any(not c.faithful for c in cases(b)), b
 
 
-def check_rates(items, results) -> None:  # noqa: ANN001
-    got = score(items, results)
+def check_rates(results: dict[str, list[dict]]) -> None:
+    """Over the whole set: no unfaithful answer shown, at least 95% of the faithful ones shown."""
+    items = [c for b in BRIEFINGS for c in cases(b)]
+    got = score(items, [r for b in BRIEFINGS for r in results[b]])
     assert got["unfaithful_shown"] == 0, got["wrong"]
     assert got["faithful_shown"] >= 0.95 * got["faithful"], got["wrong"]
 
 
-@pytest.mark.parametrize("briefing", BRIEFINGS)
-async def test_in_process_through_the_real_client(briefing, store_urls, fake):
+async def test_in_process_through_the_real_client(store_urls, fake):
     from bot.app import build_core
 
-    items = cases(briefing)
-    model = ScriptedModel(items)
-    fake.default = model
-    settings = load_settings(database_url=store_urls[briefing], openai_base_url=fake.base_url,
-                             openai_api_key=API_KEY, openai_timeout=5, openai_max_retries=0)
-    core = build_core(settings)
-    results = [(await core.answerer.answer(c.q)).to_json() for c in items]
-    assert not model.unexpected and len(fake.requests) == len(items), "every answer went through the model"
-    check_rates(items, results)
+    results = {}
+    for briefing in BRIEFINGS:
+        items = cases(briefing)
+        model = ScriptedModel(items)
+        fake.default = model
+        fake.requests.clear()
+        settings = load_settings(database_url=store_urls[briefing], openai_base_url=fake.base_url,
+                                 openai_api_key=API_KEY, openai_timeout=5, openai_max_retries=0)
+        core = build_core(settings)
+        results[briefing] = [(await core.answerer.answer(c.q)).to_json() for c in items]
+        assert not model.unexpected and len(fake.requests) == len(items), "every answer went through the model"
+    check_rates(results)
 
 
-@pytest.mark.parametrize("briefing", BRIEFINGS)
-async def test_through_briefbot_ask_json(briefing, store_urls, fake):
-    items = cases(briefing)
-    fake.default = ScriptedModel(items)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_FORMAT": "json", "OPENAI_BASE_URL": fake.base_url,
-           "OPENAI_API_KEY": API_KEY, "OPENAI_MAX_RETRIES": "0", "DATABASE_URL": store_urls[briefing]}
+async def ask_json(briefing: str, url: str, base_url: str) -> tuple[list[dict], list[dict]]:
+    """`briefbot ask --json -` over the briefing's questions: its answers and its log records."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_FORMAT": "json", "OPENAI_BASE_URL": base_url,
+           "OPENAI_API_KEY": API_KEY, "OPENAI_MAX_RETRIES": "0", "DATABASE_URL": url}
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "ask", "--json", "-", env=env,
                                                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.PIPE)
-    stdin = "".join(f"{c.q}\n" for c in items).encode()
+    stdin = "".join(f"{c.q}\n" for c in cases(briefing)).encode()
     out, err = await asyncio.wait_for(proc.communicate(stdin), 240)
     assert proc.returncode == 0, err.decode()[-2000:]
-    results = [json.loads(line) for line in out.decode().splitlines()]
-    assert len(results) == len(items) and len(fake.requests) == len(items)
-    check_rates(items, results)
-    # why an answer fell back is in the log, with the offending span; the user sees the offline answer
     logged = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
-    fallbacks = [r for r in logged if r.get("msg") == "llm fallback"]
-    assert len(fallbacks) == sum(r["engine"] == "offline" for r in results)
-    assert all(r.get("detail") for r in fallbacks if r["fallback_reason"] not in ("prompt_leak",))
-    for c, r in zip(items, results, strict=True):
-        if r["engine"] == "offline":
-            assert r["answer"] != c.answer
+    return [json.loads(line) for line in out.decode().splitlines()], logged
+
+
+async def test_through_briefbot_ask_json(store_urls, fake):
+    results = {}
+    for briefing in BRIEFINGS:
+        items = cases(briefing)
+        fake.default = ScriptedModel(items)
+        fake.requests.clear()
+        results[briefing], logged = await ask_json(briefing, store_urls[briefing], fake.base_url)
+        assert len(results[briefing]) == len(items) and len(fake.requests) == len(items)
+        # why an answer fell back is logged with the offending span; the user gets the offline answer
+        fallbacks = [r for r in logged if r.get("msg") == "llm fallback"]
+        assert len(fallbacks) == sum(r["engine"] == "offline" for r in results[briefing])
+        assert all(r["detail"] for r in fallbacks if r["fallback_reason"] != "prompt_leak")
+        for c, r in zip(items, results[briefing], strict=True):
+            if r["engine"] == "offline":
+                assert r["answer"] != c.answer and "detail" not in r
+    check_rates(results)
