@@ -39,7 +39,7 @@ HEDGE_RE = re.compile(
     r"(?:didn't|doesn't|hasn't|haven't) confirm(?:ed)?|declined? to confirm|den(?:y|ies|ied)|"
     r"blame[sd]?|blaming|accuse[sd]?|accusing|suggest(?:s|ed)?|whether|unclear|uncertain|"
     r"(?:did|does) not echo|insists?|maintains?|demand(?:s|ed)?|call(?:s|ed)? (?:on|for)|wrote|stated|"
-    r"wants?|urge[sd]?|ask(?:s|ed)?|call(?:s|ed)?|describe[sd]?|referr(?:ed|ing)|refers?|termed|request(?:s|ed)?|verif(?:y|ied|ication)|investigat\w*|"
+    r"wants?|urge[sd]?|ask(?:s|ed)?|call(?:s|ed)?|told|tells?|describe[sd]?|referr(?:ed|ing)|refers?|termed|request(?:s|ed)?|verif(?:y|ied|ication)|investigat\w*|"
     # "disputed", but not "disputed positions": that names a place, it does not hedge a claim
     r"disputed?(?!\s+(?:positions?|territor\w*|areas?|borders?|land|zones?|regions?|temples?|sites?)))\b",
     re.I)
