@@ -81,7 +81,7 @@ def extract(source: Source, known: Known) -> list[Candidate]:
     out += [c for f in figures_in(sents, report, body_start, text) if (c := figure_candidate(f, source, short))]
     for found in contested(sents, text):
         out += claim_candidates(found, source, short)
-    people = people_in(sents)
+    people = people_in(sents, text, [a.country for a in known.actors if a.country])
     out += [c for p in people if (c := actor_candidate(p, source, known))]
     held = held_meetings(sents, report, known.upcoming, people, body_start)
     for h in held:
