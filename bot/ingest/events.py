@@ -8,15 +8,30 @@ import re
 from dataclasses import dataclass
 
 from bot.ingest.dateline import MONTHS, WEEKDAYS, resolve_day
-from bot.ingest.text import NATIONALITIES, Sentence, content_words
+from bot.ingest.text import Sentence, content_words
 
 _MONTH = "|".join(m.title() for m in MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _WEEKDAY = "|".join(d.title() for d in WEEKDAYS)
 DATE_PHRASE = re.compile(
-    rf"\b(?:on)\s+(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"\b(?i:on)\s+(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH}))(?:,?\s+(?:19|20)\d\d)?\b"
-    rf"|\b(?:on|next|last)\s+(?:{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b"
+    rf"|\b(?i:on|next|last|for|by|until)\s+(?:{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b"
+    rf"|\b(?i:for|by|until)\s+(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH}))\b"
     rf"|\b(?:yesterday|tomorrow)\b")
+# A time to come without a day: "next week", "within five days", "within the next two weeks".
+VAGUE_FUTURE = re.compile(
+    r"\b(?P<v>next\s+week|next\s+month|later\s+this\s+week|in\s+the\s+coming\s+(?:days|weeks)"
+    r"|within\s+(?:the\s+next\s+)?(?P<n>a|one|two|three|four|five|six|seven|ten|\d+)\s+(?P<unit>days?|weeks?))\b",
+    re.IGNORECASE)
+_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+REPORTING = re.compile(r"\b(?:said|says|announced|told|wrote|posted|warned|declared|claimed|stated|statement"
+                       r"|address|briefing|news\s+conference|replied|added|insisted)\b", re.IGNORECASE)
+CANCELLED = re.compile(r"\b(?:would\s+not\s+(?:take\s+place|go\s+ahead)|will\s+not\s+(?:take\s+place|go\s+ahead)"
+                       r"|(?:was|were|had\s+been|has\s+been)\s+(?:cancelled|canceled|called\s+off|postponed|scrapped)"
+                       r"|collapsed\s+before|did\s+not\s+take\s+place|never\s+took\s+place)\b", re.IGNORECASE)
+# Plans worth following even without a day: talks, trips, votes, withdrawals.
+PLAN = re.compile(r"\b(?:meet|meeting|talks?|summit|negotiat\w*|travel|visit|trip|vote|withdraw\w*|pull\s+(?:\w+\s+){0,3}back"
+                  r"|pull\s+out|decide|hold|resume|sign|ceasefire|truce)\b", re.IGNORECASE)
 KINDS = [
     ("call", r"\b(?:calls?|phoned|phone\s+call|spoke\s+by\s+phone)\b"),
     ("meeting", r"\b(?:met|meet|meets|meeting|talks|summit|convened|convene|session|conference)\b"),
@@ -25,10 +40,11 @@ KINDS = [
     ("explosion", r"\b(?:bomb|bombing|blast|exploded|explosion|landmine|mine)\b"),
     ("clash", r"\b(?:clash|clashes|fighting|fired|fire|shelling|shelled|attack|attacks|attacked|airstrikes?"
               r"|offensive|operations|broke\s+out|erupted|resumed|struck|strikes?|drones?|artillery|rockets?)\b"),
-    ("decision", r"\b(?:decision|decided)\b"),
+    ("decision", r"\b(?:decision|decided|voted|vote|adopted|resolution)\b"),
     ("statement", r"\b(?:post|said|announced|confirmed|wrote|posted|declared|statement|accused)\b"),
 ]
-FUTURE = re.compile(r"\b(?:will|would|shall|agreed\s+to|plans?\s+to|planned|scheduled|is\s+due|are\s+due|to\s+be\s+held"
+FUTURE = re.compile(r"\b(?:will|would|shall|agreed\s+to|plans?\s+to|planned|scheduled|is\s+due|are\s+due|was\s+due"
+                    r"|were\s+due|due\s+to|due\s+within|to\s+be\s+held"
                     r"|expected\s+to|set\s+to|next|tomorrow|upcoming)\b", re.IGNORECASE)
 SAID_BEFORE = re.compile(r"\b(?:said|says|announced|told\s+\w+|stated|confirmed|wrote|posted|declared)\s*$")
 PLACE = re.compile(r"\b(?:in|at)\s+(?P<place>(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
@@ -50,37 +66,110 @@ class FoundEvent:
     place: str | None
     future: bool
     sentence: Sentence
+    precision: str = "day"  # or "approximate" ("next week")
+    status: str = "scheduled"  # of a future item: scheduled | announced | cancelled
 
 
-def events_in(sentences: list[Sentence], report: dt.date, body_start: int = 0) -> list[FoundEvent]:
+def events_in(sentences: list[Sentence], report: dt.date, body_start: int = 0, dateline_end: int = 0,
+              ) -> list[FoundEvent]:
     out = []
     for s in sentences:
         if s.start < body_start:
             continue  # the headline repeats the story
-        m = DATE_PHRASE.search(s.text)
-        if m is None:
-            continue
-        kind = kind_of(s.text, m.start())
-        if kind is None:
-            continue
-        # "said on Monday that ... would": the date is the statement's, not the plan's.
-        said = bool(SAID_BEFORE.search(s.text[:m.start()]))
-        future = bool(FUTURE.search(s.text)) and not said
-        if said:
-            kind = "statement"
-        date = resolve_day(m.group(0), report, future=future)
-        if date is None:
-            continue
-        if date > report:
-            future = True
-        elif future and date <= report:
-            future = False  # "agreed to" about a past day: it happened
-        if abs((date - report).days) > 400:
-            continue
-        summary = _DATELINE_PREFIX.sub("", s.text).strip()
-        out.append(FoundEvent(kind=kind, summary=summary, date=date, day_text=m.group(0).split(" ", 1)[-1],
-                              place=place_in(s.text), future=future, sentence=s))
+        found = event_in(s, report, dateline_end)
+        if found is not None and abs((found.date - report).days) <= 400:
+            out.append(found)
     return out
+
+
+def event_in(s: Sentence, report: dt.date, dateline_end: int = 0) -> FoundEvent | None:
+    text = s.text
+    summary = (text[dateline_end - s.start:] if s.start < dateline_end < s.end else _DATELINE_PREFIX.sub("", text)).strip()
+    phrases = [m for m in DATE_PHRASE.finditer(text) if m.start() >= dateline_end - s.start]
+    vague = VAGUE_FUTURE.search(text)
+    fut = FUTURE.search(text)
+    if not phrases and vague is None:
+        return None
+    first = phrases[0] if phrases else None
+    # "X said on Thursday that he would decide within two weeks": the day dates the statement; a later day or
+    # span after 'would' dates the plan.
+    statement_day = None
+    if first is not None and fut is not None and first.start() < fut.start() and \
+            (REPORTING.search(text[:first.start()]) or SAID_BEFORE.search(text[:first.start()])
+             or REPORTING.search(text[first.end():fut.start()])):
+        statement_day = resolve_day(first.group(0), report)
+    plan = next((m for m in phrases if fut is not None and m.start() > fut.start()), None)
+    base = statement_day or report
+    if CANCELLED.search(text) and (kind := kind_of(text, 0)) in ("meeting", "call", "agreement", "ceasefire"):
+        when = next((m for m in phrases if m.group(0).lower().startswith("for")), plan or first)
+        date = resolve_day(when.group(0), base, future=True) if when is not None else None
+        if date is not None:
+            return FoundEvent(kind, summary, date, _day_words(when.group(0)), place_in(text), True, s,
+                              status="cancelled")
+    if plan is not None or (vague is not None and fut is not None and vague.start() > fut.start()):
+        kind = kind_of(text, (plan or vague).start())
+        if kind is None or kind == "statement":
+            kind = "plan" if PLAN.search(text[fut.start():]) else None
+        if kind is None:
+            return None
+        if plan is not None:
+            date = resolve_day(plan.group(0), base, future=True)
+            if re.search(r"\blater\b", text) and resolve_day(plan.group(0), base) == base:
+                date = base  # "later on Sunday" in a Sunday report
+            if date is None:
+                return None
+            return FoundEvent(kind, summary, date, _day_words(plan.group(0)), place_in(text), date >= report, s)
+        days = _vague_days(vague)
+        return FoundEvent(kind, summary, base + dt.timedelta(days=days), vague["v"], place_in(text), True, s,
+                          precision="approximate", status="announced")
+    if statement_day is not None:
+        # An announced plan without its own day ("said it would pull its forces back"): to watch, undated.
+        if PLAN.search(text[fut.start():]) and not re.search(r"\b(?:unclear|whether)\b", text[fut.start():]) \
+                and not re.match(r"agreed", fut.group(0), re.IGNORECASE):
+            return FoundEvent("plan", summary, statement_day, _day_words(first.group(0)), place_in(text), True, s,
+                              status="announced")
+        kind = kind_of(text, first.start())
+        if kind not in (None, "statement", "clash"):
+            return FoundEvent(kind, summary, statement_day, _day_words(first.group(0)), place_in(text), False, s)
+        if False:
+            return FoundEvent("plan", summary, statement_day, _day_words(first.group(0)), place_in(text), True, s,
+                              status="announced")
+        return FoundEvent("statement", summary, statement_day, _day_words(first.group(0)), place_in(text), False, s)
+    if first is None:
+        return None
+    kind = kind_of(text, first.start())
+    if kind is None:
+        return None
+    said = bool(SAID_BEFORE.search(text[:first.start()]))
+    # "agreed on Friday to set up a mission": a plan word after the day is the day's decision, not a plan.
+    future = fut is not None and fut.start() < first.start() and not said
+    if said:
+        kind = "statement"
+    phrase = first.group(0)
+    date = resolve_day(phrase, report, future=future or phrase.lower().startswith("for "))
+    if date is None:
+        return None
+    if future and re.search(r"\blater\b", text) and resolve_day(phrase, report) == report:
+        date = report  # "later on Sunday" in a Sunday report
+    if date > report:
+        future = True
+    elif future and date < report:
+        future = False  # "agreed to" about a past day: it happened
+    elif future and date == report and not re.search(r"\b(?:later|due|will|scheduled|expected|to\s+be\s+held)\b", text):
+        future = False
+    return FoundEvent(kind, summary, date, _day_words(phrase), place_in(text), future, s)
+
+
+def _day_words(phrase: str) -> str:
+    return phrase.split(" ", 1)[-1] if phrase.split(" ", 1)[0].lower() in ("on", "for", "by", "until") else phrase
+
+
+def _vague_days(m: re.Match) -> int:
+    v = m["v"].lower()
+    if m["unit"]:
+        n = _COUNT.get(m["n"].lower()) or int(m["n"])
+        return n * (7 if m["unit"].lower().startswith("week") else 1)
+    return {"next week": 7, "next month": 30, "later this week": 3}.get(v, 7)
 
 
 def kind_of(text: str, at: int = 0) -> str | None:
@@ -101,9 +190,9 @@ def place_in(text: str) -> str | None:
     for m in PLACE.finditer(text):
         place = m["place"]
         first = place.split()[0]
-        if first in MONTHS or first.lower() in MONTHS or first.lower() in WEEKDAYS or first.lower() in NATIONALITIES:
+        if first in MONTHS or first.lower() in MONTHS or first.lower() in WEEKDAYS:
             continue
-        if first in ("July", "October", "The", "A", "An"):
+        if first in ("The", "A", "An"):
             continue
         return place
     return None

@@ -87,7 +87,7 @@ def extract(source: Source, known: Known) -> list[Candidate]:
     for h in held:
         out += held_candidates(h, source, known)
     held_at = {h.sentence.start for h in held}
-    for e in events_in(sents, report, body_start):
+    for e in events_in(sents, report, body_start, line.end if line else 0):
         if e.sentence.start in held_at:
             continue
         if (c := event_candidate(e, source, short)) is not None:
@@ -189,19 +189,32 @@ def event_candidate(e: FoundEvent, source: Source, short: str) -> Candidate | No
     ev = evidence(source, e.sentence.text)
     if ev is None:
         return None
-    when = DateRef(date=e.date, precision="day", text=e.day_text if not e.day_text[:1].isdigit() and
-                   e.day_text.split()[0] not in MONTH_WORDS else "")
     words = sorted(content_words(e.summary))[:20]
     fact_id = f"{'up' if e.future else 'ev'}-{e.date.isoformat()}-{slug(e.summary, 28)}-{short}"
     if e.future:
+        if e.kind == "plan" and e.status == "announced" and e.precision == "day":
+            # Announced on that day, for no given day: the item is the plan, dated by nothing yet.
+            when = None
+            label = f"announced {day_label(e.date)}, no date given"
+        else:
+            when = DateRef(date=e.date, precision="approximate" if e.precision == "approximate" else "day",
+                           text=_when_text(e))
+            label = f"{'around ' if e.precision == 'approximate' else ''}{day_label(e.date)}"
         named = MEETING_NAME.search(e.summary)
-        summary = f"{named.group(1).strip()} {named.group(2)} ({day_label(e.date)})" if named else e.summary
-        fact: Fact = Upcoming(id=fact_id, summary=summary, statement=e.summary, when=when, status="scheduled",
-                              keywords=[e.kind, *words], evidence=ev)
-        return Candidate("upcoming", fact, f"upcoming {e.kind}, {day_label(e.date)}: {e.summary}")
+        summary = f"{named.group(1).strip()} {named.group(2)} ({label})" if named else e.summary
+        status = e.status if e.status in ("announced", "cancelled") else "scheduled"
+        fact: Fact = Upcoming(id=fact_id, summary=summary, statement=e.summary, when=when, status=status,
+                              keywords=[e.kind, status, "next", "upcoming", *words], evidence=ev)
+        return Candidate("upcoming", fact, f"upcoming {e.kind} ({status}), {label}: {e.summary}")
+    when = DateRef(date=e.date, precision="day", text=_when_text(e))
     fact = Event(id=fact_id, kind=e.kind, summary=e.summary, statement=e.summary, when=when, place=e.place,
                  modality="happened", keywords=[e.kind, *words], evidence=ev)
     return Candidate("event", fact, f"{e.kind}, {day_label(e.date)}: {e.summary}")
+
+
+def _when_text(e: FoundEvent) -> str:
+    first = e.day_text.split()[0] if e.day_text.split() else ""
+    return e.day_text if not e.day_text[:1].isdigit() and first not in MONTH_WORDS and first != "the" else ""
 
 
 MONTH_WORDS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -112,3 +112,35 @@ def test_people(text: str, name: str, role: str) -> None:
 ])
 def test_datelines(head: str, expected: dt.date) -> None:
     assert find_dateline(head, 2025).date == expected
+
+
+MONDAY_JUN_23 = dt.date(2025, 6, 23)
+
+
+@pytest.mark.parametrize(("sentence", "report", "kind", "date", "future", "status"), [
+    # The day dates the statement; the plan has none of its own: an announced plan to watch.
+    ("On Saturday the rebel alliance said it would pull its forces back from Walikale.", dt.date(2025, 3, 24),
+     "plan", dt.date(2025, 3, 22), True, "announced"),
+    ("He said he would travel to Moscow for consultations with President Vladimir Putin on Monday.",
+     dt.date(2025, 6, 22), "plan", MONDAY_JUN_23, True, "scheduled"),
+    ("Its director general called an emergency meeting of the agency's Board of Governors for Monday.",
+     dt.date(2025, 6, 22), "meeting", MONDAY_JUN_23, True, "scheduled"),
+    ("The Security Council was due to hold an emergency meeting later on Sunday.", dt.date(2025, 6, 22), "meeting",
+     dt.date(2025, 6, 22), True, "scheduled"),
+    ("At a NATO summit in The Hague, Trump said US officials would talk to Iran next week.", dt.date(2025, 6, 25),
+     "meeting", dt.date(2025, 7, 2), True, "announced"),
+    ("Oman's foreign minister said on Saturday that the nuclear talks planned for Sunday in Muscat would not take "
+     "place.", dt.date(2025, 6, 16), "meeting", dt.date(2025, 6, 15), True, "cancelled"),
+    ("In Geneva on Friday, the UN Human Rights Council, meeting in special session, agreed to set up a mission.",
+     dt.date(2025, 2, 8), "meeting", dt.date(2025, 2, 7), False, "scheduled"),
+    ("Trump had said on Thursday that he would decide within the next two weeks whether to strike.",
+     dt.date(2025, 6, 22), "clash", dt.date(2025, 7, 3), True, "announced"),
+    ("Israel launched strikes on Iran before dawn on Friday.", dt.date(2025, 6, 14), "clash", dt.date(2025, 6, 13),
+     False, "scheduled"),
+])
+def test_events_and_plans(sentence: str, report: dt.date, kind: str, date: dt.date, future: bool,
+                          status: str) -> None:
+    from bot.ingest.events import events_in
+
+    (e,) = events_in(sentences(sentence), report)
+    assert (e.kind, e.date, e.future, e.status) == (kind, date, future, status)
