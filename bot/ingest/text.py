@@ -1,4 +1,4 @@
-"""Sentences with their offsets, slugs and the small vocabularies extraction shares."""
+"""Sentences with their offsets, slugs and content words."""
 
 from __future__ import annotations
 
@@ -10,24 +10,6 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "a
            "u.s", "u.n", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
            "nov", "dec", "vs", "etc", "inc", "co", "corp", "gov", "sen", "rep", "pol"}
 _END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
-
-NATIONALITIES = {
-    "thai": "Thai", "thailand": "Thai", "cambodian": "Cambodian", "cambodia": "Cambodian", "khmer": "Cambodian",
-    "malaysian": "Malaysian", "malaysia": "Malaysian", "us": "US", "u.s.": "US", "american": "US",
-    "chinese": "Chinese", "china": "Chinese", "indonesian": "Indonesian", "indonesia": "Indonesian",
-    "philippine": "Philippine", "vietnamese": "Vietnamese", "vietnam": "Vietnamese", "lao": "Lao",
-    "laotian": "Lao", "singaporean": "Singaporean", "japanese": "Japanese", "asean": "ASEAN",
-}
-COUNTRY_OF = {"Thai": "Thailand", "Cambodian": "Cambodia", "Malaysian": "Malaysia", "US": "the United States",
-              "Chinese": "China", "Indonesian": "Indonesia", "Philippine": "the Philippines",
-              "Vietnamese": "Vietnam", "Lao": "Laos", "Singaporean": "Singapore", "Japanese": "Japan",
-              "ASEAN": "ASEAN"}
-# How the shipped briefing names countries in actor.country.
-COUNTRY_NAME = {"Thai": "Thailand", "Cambodian": "Cambodia", "Malaysian": "Malaysia", "US": "United States",
-                "Chinese": "China", "Indonesian": "Indonesia", "Philippine": "Philippines",
-                "Vietnamese": "Vietnam", "Lao": "Laos", "Singaporean": "Singapore", "Japanese": "Japan",
-                "ASEAN": "ASEAN"}
-
 
 @dataclass
 class Sentence:
