@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.commands import Core
 
-COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli", "bot.ingest.cli", "bot.schedule.cli"]
+COMMAND_MODULES: list[str] = ["bot.checkconfig", "bot.adapters.discord.cli", "bot.ingest.cli", "bot.schedule.cli",
+                             "bot.ingest.watch_cli"]
 
 
 class CliError(Exception):

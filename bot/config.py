@@ -120,6 +120,17 @@ class Settings(BaseSettings):
     ingest_auto_approve: bool = False
     ingest_max_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     ingest_timeout: float = Field(default=15.0, gt=0, le=300, description="seconds for a URL fetch")
+    # -- watched feeds and pages (briefbot watch)
+    watch_enabled: bool = True
+    watch_interval: int = Field(default=15, ge=1, le=10080, description="minutes between polls of a new feed")
+    watch_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds per feed fetch")
+    watch_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    watch_concurrency: int = Field(default=20, ge=1, le=200)
+    watch_tick_seconds: float = Field(default=30.0, gt=0, le=3600, description="how often due feeds are looked for")
+    # -- review in the chat: who may press Approve / Reject besides the admins ("slack:U123", "discord:42")
+    review_reviewers: list[str] = []
+    # -- alerts: per metric, the change (percent of the old value) that is worth an alert; 0 = any change
+    alerts_thresholds: dict[str, float] = {"killed": 0.0, "injured": 0.0, "displaced": 10.0}
 
     @field_validator("slack_api_url")
     @classmethod

@@ -35,6 +35,12 @@ class Readiness:
             role = getattr(service, "role", None)
             if isinstance(role, str):
                 entry["role"] = role
+            details = getattr(service, "details", None)
+            if callable(details):
+                try:
+                    entry["items"] = details()  # e.g. each watched feed's last success and last error
+                except Exception:  # noqa: BLE001 - the summary above still stands
+                    log.warning("readiness details failed", extra={"service": service.name})
             checks[service.name] = entry
         if self.stopping:
             checks["process"] = {"ok": False, "detail": "stopping (SIGTERM received)"}

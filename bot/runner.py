@@ -56,6 +56,10 @@ def build_services(settings: Settings, core: Core) -> list[Service]:
         posters = build_posters(settings, services)
         if posters:
             services.append(SchedulerService(settings, core, posters))
+    if settings.watch_enabled and services:
+        from bot.ingest.watch_service import FeedService
+
+        services.append(FeedService(settings, core))
     return services
 
 

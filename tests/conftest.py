@@ -22,7 +22,7 @@ def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     for name in list(os.environ):
         if name.startswith(("SLACK_", "DISCORD_", "OPENAI_", "DATABASE_URL", "STORE_", "SCHEDULER_",
-                            "INGEST_", "HTTP_", "LOG_")):
+                            "INGEST_", "HTTP_", "LOG_", "WATCH_", "REVIEW_", "ALERTS_")):
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BRIEFBOT_CONFIG_DIR", str(tmp_path / "config"))
     import bot.config

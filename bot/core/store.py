@@ -26,6 +26,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
@@ -241,8 +242,11 @@ class Store:
 
     def bump_revision(self, conn: Connection) -> None:
         """Mark the briefing as changed so every replica reloads it on its next command."""
-        conn.execute(meta.delete().where(meta.c.key == "revision"))
-        conn.execute(insert(meta).values(key="revision", value=_now().isoformat()))
+        value = _now().isoformat()
+        # UPDATE, not delete-and-insert: two replicas committing reports at once would collide on the key
+        # (and the loser's report be lost as a "duplicate"); the row lock makes them take turns instead.
+        if conn.execute(update(meta).where(meta.c.key == "revision").values(value=value)).rowcount == 0:
+            conn.execute(insert(meta).values(key="revision", value=value))
         self.changed_here = True  # this process wrote it: its next command reloads without waiting
 
     def revision(self) -> str:

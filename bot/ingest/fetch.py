@@ -117,8 +117,10 @@ def decode(raw: bytes, origin: str, charset: str | None) -> str:
 def from_html(page: str, origin: str) -> Fetched:
     import trafilatura  # heavy: only HTML needs it
 
+    # No deduplicate: trafilatura's duplicate filter is a process-wide cache, so a long-running bot
+    # re-reading a watched page (or a test reading one twice) would find its text "seen" and get none.
     text = trafilatura.extract(page, include_comments=False, include_tables=False, favor_precision=True,
-                               deduplicate=True)
+                               deduplicate=False)
     if not text or len(text.split()) < MIN_ARTICLE_WORDS:
         # Menus and link lists are not a report.
         raise IngestError(f"{origin}: HTML page with no article text found")
