@@ -187,6 +187,7 @@ async def test_readyz_names_a_disconnected_discord_and_a_slack_that_failed_auth(
         async with FakeSlackAPI() as slack:
             s = settings.model_copy(update={
                 "http_host": "127.0.0.1", "http_port": closed_port(), "scheduler_enabled": False,
+                "watch_enabled": False,
                 "discord_token": SecretStr(BOT_TOKEN), "discord_guild_id": int(discord_fake.guild_id),
                 "slack_bot_token": SecretStr("xoxb-ready"), "slack_signing_secret": SecretStr("ready-secret"),
                 "slack_api_url": slack.base_url})
