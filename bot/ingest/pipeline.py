@@ -19,7 +19,7 @@ from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
 from bot.ingest.extract import FLAG_REASON, Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
 from bot.ingest.injection import flagged, overlaps
-from bot.ingest.review import apply, check, ensure_table, load_known, queue
+from bot.ingest.review import apply, check, ensure_table, figure_disagrees, load_known, queue
 from bot.ingest.text import sentences, slug
 
 log = logging.getLogger("briefbot.ingest")
@@ -100,8 +100,12 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
             elif problem:
                 c.status, c.reason = "conflict", problem.removeprefix("conflict: ")
             elif auto_approve and c.kind == "figure":
-                apply(store, conn, c, known)
-                c.status = "approved"
+                why = figure_disagrees(conn, c.fact, known)  # type: ignore[arg-type]
+                if why:
+                    c.reason = why
+                else:
+                    apply(store, conn, c, known)
+                    c.status = "approved"
             result.queued.append((queue(conn, source.id, c), c))
         store.bump_revision(conn)
     return result

@@ -115,6 +115,26 @@ def date_conflict(c: Candidate, known: Known) -> str | None:
     return None
 
 
+def figure_disagrees(conn: Connection, fig: Figure, known: Known) -> str | None:
+    """Why a figure should wait for a person rather than be applied automatically: the briefing holds a count of
+    the same thing from another source that it is far from (more than a third apart), or that it would
+    lower although it is no older. Both are kept side by side once a reviewer approves it."""
+    rows = conn.execute(select(figures.c.data).where(figures.c.metric == fig.metric)
+                        .where(figures.c.source_id != fig.source_id))
+    others = [Figure.model_validate_json(r.data) for r in rows] + \
+        [f for f in known.figures if f.metric == fig.metric and f.source_id != fig.source_id]
+    value = fig.value_high or fig.value
+    for other in others:
+        if other.scope.strip().lower() != fig.scope.strip().lower():
+            continue
+        theirs = other.value_high or other.value
+        if abs(other.as_of - fig.as_of) <= dt.timedelta(days=2) and max(value, theirs) > 1.34 * min(value, theirs):
+            return f"differs from {other.amount()} as of {label(other.as_of)} from another source; left for review"
+        if other.as_of <= fig.as_of and value < theirs and fig.metric in ("killed", "injured"):
+            return f"lower than {other.amount()} as of {label(other.as_of)}; left for review"
+    return None
+
+
 def label(d: dt.date) -> str:
     return f"{d.day} {d.strftime('%b %Y')}"
 
