@@ -71,9 +71,14 @@ class Dialogue:
     def remember(self, asker: Asker, prepared: Prepared, answer: Answer) -> None:
         if not asker.conversation:
             return
-        self.conversations.add(asker.conversation, Turn(
-            question=prepared.asked, standalone=prepared.question or prepared.asked, answer=answer.answer,
-            found=answer.found, fact_ids=list(answer.fact_ids), citations=list(answer.citations)))
+        turn = Turn(question=prepared.asked, standalone=prepared.question or prepared.asked, answer=answer.answer,
+                    found=answer.found, fact_ids=list(answer.fact_ids), citations=list(answer.citations))
+        history = self.conversations.history(asker.conversation)
+        if prepared.answer is not None and history:
+            # "who said that?" is about the turn before: "when was that?" next is about the same facts.
+            before = history[-1]
+            turn.standalone, turn.fact_ids, turn.citations = before.standalone, before.fact_ids, before.citations
+        self.conversations.add(asker.conversation, turn)
 
 
 def chat_reply(asked: str, text: str, found: bool = True) -> Reply:

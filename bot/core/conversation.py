@@ -164,6 +164,48 @@ _TOPIC_SKIP = frozenset("""tell me about give show what who whom whose which whe
     briefing can could would will should any anything something more else also""".split())
 
 
+# A name written in capitals ("Benjamin Netanyahu", "Vivian van de Perre", "M23"): what a pronoun can stand
+# for when the briefing's actor list does not have it (ingested reports name more people than it lists).
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*\d*[\w'’-]*(?:\s+(?:(?:van|von|de|der|den|da|di|du|al|bin|ibn|la|le)\s+)*"
+                   r"[A-Z][\w'’-]+)*")
+_NOT_NAMES = frozenset("""who whom whose what which when where why how is are was were do does did has have had can could
+    will would should tell give show list the a an and or but if so in on at of for to from by with about
+    i i'm i've he she they it we you this that these those please thanks hi hello hey ok okay and also
+    according prime minister president general""".split())
+# Words that make a capitalised name a body, a place or a thing rather than a person.
+_INSTITUTIONAL = frozenset("""accord agreement treaty deal pact council ministry meeting summit forces force army guard
+    guards agency organization organisation community union nations court office party front movement province
+    republic state states kingdom peace airport hospital university committee commission board bank fund mission
+    company group corporation news media times post channel government parliament assembly congress senate
+    military navy police brigade division command headquarters centre center institute foundation network
+    conference talks initiative plan operation programme program war conflict strait sea river city county
+    district region island islands border""".split())
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def names_in(text: str, multiword: bool) -> list[str]:
+    """Capitalised names in a question, question words and titles left out."""
+    out = []
+    for m in _NAME.finditer(text):
+        words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAMES]
+        while words and words[0].lower() in _NOT_NAMES:
+            words.pop(0)
+        if not words:
+            continue
+        name = " ".join(words)
+        if multiword and (len(words) < 2 or any(w.lower().strip(".,") in _INSTITUTIONAL for w in words)):
+            continue
+        if not multiword and len(words) == 1 and m.start() == 0 and not any(c.isdigit() for c in name):
+            continue  # the first word of a question is capitalised anyway
+        out.append(name)
+    return out
+
+
+def unquoted(text: str) -> str:
+    """An answer without the titles and quotes inside it: "According to “US bombs ...”" names no actor."""
+    return _QUOTED.sub(" ", text)
+
+
 @dataclass
 class Resolved:
     question: str  # the question to answer
@@ -205,28 +247,42 @@ class Reader:
 
     # -- the previous turn's referents --------------------------------------------------------------
 
-    def person(self, history: list[Turn]) -> Actor | None:
+    def person(self, history: list[Turn]) -> str | None:
+        """Whom "he"/"she" stands for: a person the last question named (from the briefing's actors, else a
+        full name it wrote), else a person its answer named."""
         for turn in reversed(history):
-            for text in (turn.standalone, turn.answer):
-                people = [a for a in self.named(text) if a.kind == "person"]
-                if people:
-                    return people[0]
+            people = [a.name for a in self.named(turn.standalone) if a.kind == "person"]
+            if people:
+                return people[0]
+            things = {a.name.lower() for a in self.named(turn.standalone)}
+            things |= {a.name.lower() for a in self.briefing.agreements}
+            written = [n for n in names_in(turn.standalone, multiword=True) if n.lower() not in things]
+            if written:
+                return written[0]
+            people = [a.name for a in self.named(unquoted(turn.answer)) if a.kind == "person"]
+            if people:
+                return people[0]
         return None
 
-    def group(self, history: list[Turn]) -> list[Actor]:
+    def group(self, history: list[Turn]) -> list[str]:
+        """Whom "they" stands for: the bodies or countries the last question named, else two or more people
+        it named, else a name it wrote, else the bodies its answer named."""
         for turn in reversed(history):
             asked = self.named(turn.standalone)
-            bodies = [a for a in asked if a.kind != "person"]
+            bodies = [a.name for a in asked if a.kind != "person"]
             if bodies:
                 return bodies[:3]
             if len(asked) >= 2:
-                return asked[:3]
-            said = self.named(turn.answer)
-            bodies = [a for a in said if a.kind != "person"]
+                return [a.name for a in asked[:3]]
+            written = names_in(turn.standalone, multiword=False)
+            if written and not asked:
+                return written[:2]
+            said = self.named(unquoted(turn.answer))
+            bodies = [a.name for a in said if a.kind != "person"]
             if bodies:
                 return bodies[:2]
             if len([a for a in said if a.kind == "person"]) >= 2:
-                return [a for a in said if a.kind == "person"][:2]
+                return [a.name for a in said if a.kind == "person"][:2]
         return []
 
     def topic(self, history: list[Turn]) -> str:
@@ -262,14 +318,15 @@ class Reader:
     def pronouns(self, q: str, history: list[Turn]) -> str:
         named_here = self.named(q)
         out = q
-        if _PERSON_PRONOUN.search(out) and not any(a.kind == "person" for a in named_here):
+        if _PERSON_PRONOUN.search(out) and not any(a.kind == "person" for a in named_here) \
+                and not names_in(out, multiword=True):
             person = self.person(history)
             if person is not None:
-                out = _PERSON_PRONOUN.sub(lambda m: possessive(m, person.name, out), out)
+                out = _PERSON_PRONOUN.sub(lambda m: possessive(m, person, out), out)
         if _GROUP_PRONOUN.search(out) and not any(a.kind != "person" for a in named_here) and len(named_here) < 2:
             group = self.group(history)
             if group:
-                names = join_names([a.name for a in group])
+                names = join_names(group)
                 out = _GROUP_PRONOUN.sub(lambda m: possessive(m, names, out), out)
         if not named_here and (_THING_PRONOUN.search(out)):
             topic = self.topic(history)
@@ -383,13 +440,12 @@ def about_previous(kind: str, question: str, history: list[Turn], briefing: Brie
         if text:
             marks = cite.cite(fact.evidence[:2])
             parts.append(f"{text} {marks}".rstrip())
-    if not parts and kind == "who" and turn.citations:
-        titles = list(dict.fromkeys(f"“{c.title}” ({c.published})" for c in turn.citations))
-        parts.append("That comes from " + join_names(titles) + ".")
-        for c in turn.citations:
-            source = briefing.source(c.source_id)
-            if source is not None:
-                cite.cite(Evidence(source_id=c.source_id, quote=c.quote))
+    if not parts and turn.citations:
+        for c in turn.citations[:2]:
+            text = {"who": who_said_passage, "when": when_was_passage, "where": lambda _c: ""}[kind](c)
+            if text:
+                marks = cite.cite(Evidence(source_id=c.source_id, quote=c.quote))
+                parts.append(f"{text} {marks}".rstrip())
     if not parts:
         missing = {"who": "who said that", "when": "when that was", "where": "where that was"}[kind]
         return Answer(question=question, answer=f"The briefing does not say {missing}.", found=False,
@@ -398,6 +454,40 @@ def about_previous(kind: str, question: str, history: list[Turn], briefing: Brie
     plain = re.sub(r"\s*(?:\[\d+\])+", "", marked)
     return Answer(question=question, answer=plain, found=bool(cite.citations), citations=cite.citations,
                   fact_ids=[getattr(f, "id", "") for f in facts], intent=f"followup:{kind}", marked=marked)
+
+
+_SPEAKER = re.compile(
+    r"\baccording\s+to\s+(?:the\s+)?([^,.;:“”\"]{3,60})"
+    r"|\b([A-Z][\w'’.-]+(?:\s+(?:(?:van|von|de|der|al|bin)\s+)*[A-Z][\w'’.-]+)*)(?:,\s*[^,]{3,90},)?\s+"
+    r"(?:said|says|told|announced|stated|reported|wrote|claimed|denied|confirmed|added|warned|insisted)\b")
+
+
+def who_said_passage(c: Citation) -> str:
+    """Who a cited report sentence attributes its statement to, with the report; the sentence is the footnote."""
+    m = _SPEAKER.search(c.quote)
+    speaker = (m.group(1) or m.group(2)).strip() if m else ""
+    if speaker.lower() in ("it", "he", "she", "they", "the report"):
+        speaker = ""
+    said = f"{speaker}, as" if speaker else "It is"
+    return f"{said} reported in “{c.title}” ({c.published}): “{c.quote}”"
+
+
+def when_was_passage(c: Citation) -> str:
+    """The report's date, and the day its sentence names, resolved against it ("on Saturday" -> 8 Feb)."""
+    import datetime as dt
+
+    from bot.core.dates import sentence_dates
+
+    try:
+        published = dt.date.fromisoformat(c.published)
+    except ValueError:
+        return ""
+    days = sentence_dates(c.quote, published)
+    report = f"“{c.title}”, published {published.day} {published.strftime('%b %Y')}"
+    if days:
+        d = days[0]
+        return f"On {d.strftime('%A')} {d.day} {d.strftime('%b %Y')}, according to {report}."
+    return f"The sentence gives no date of its own; it comes from {report}."
 
 
 def facts_by_id(b: Briefing, ids: list[str]) -> list[Fact | Figure]:
@@ -428,6 +518,8 @@ def who_said(fact: Fact | Figure, b: Briefing) -> str:
         return f"{actor_name(b, fact.requester)} made that request, according to {source_of(fact, b)}."
     if isinstance(fact, Upcoming) and fact.announced_by:
         return f"{actor_name(b, fact.announced_by)} announced it, according to {source_of(fact, b)}."
+    if isinstance(fact, Figure) and getattr(fact, "by", ""):
+        return f"{fact.by} gives the figure ({fact.phrase()}), according to {source_of(fact, b)}."
     if isinstance(fact, Figure):
         return f"The figure ({fact.phrase()}, as of {fact.as_of.day} {fact.as_of.strftime('%b %Y')}) is given in {source_of(fact, b)}."
     if isinstance(fact, Event):
