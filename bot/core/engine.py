@@ -44,9 +44,8 @@ from bot.core.reading import (
     FIGURE_CUES,
     FIGURE_GENERIC,
     GENERIC_HEADS,
-    GENERIC_TERMS,
+    GENERIC_WORDS,
     HEAD_NOUN,
-    KNOWN_ELSEWHERE,
     LIST_PEOPLE,
     METRIC_NOUNS,
     METRIC_OF_TERM,
@@ -152,16 +151,25 @@ class OfflineEngine:
         self.avg_len = sum(d.length for d in self.docs) / total
         self.mean_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         self.vocab = set(self.postings)
+        self.index = SentenceIndex(briefing)
+        self.sources = SourceAnswers(briefing, self.index)
+        # What this briefing's own data says about its names: its parties (the conflict's title names them),
+        # terms in most of its sources, the words its country actors go by ("Thais", "Khmer", "KH").
+        parties = {t for t in terms(briefing.conflict) if t not in STOPWORDS}
+        self.generic_terms = GENERIC_WORDS | parties | self.index.generic | {
+            d for t in parties for d in self.index.demonyms(t)}
+        self.side_words = {w for a in briefing.actors if a.kind == "country" for n in [a.name, *a.aliases]
+                           for w in words(n) if term(w) not in GENERIC_WORDS and w not in STOPWORDS}
+        self.shorthand = {al: a.name for a in briefing.actors for al in a.aliases
+                          if al.isupper() and al.isalpha() and len(al) <= 4}
         self.actor_terms = {a.id: self._name_terms(a) for a in briefing.actors}
         self.person_terms = {t for a in briefing.actors if a.kind == "person"
-                             for n in [a.name, *a.aliases] for t in terms(n) if t not in GENERIC_TERMS
-                             and t not in {"premier", "president", "minister", "leader", "usa"}}
+                             for n in [a.name, *a.aliases] for t in terms(n) if t not in self.generic_terms
+                             and t not in {"premier", "president", "minister", "leader"}}
         self.actor_name_terms = [set(terms(a.name)) for a in briefing.actors if a.kind == "person"]
         self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
                                 for a in briefing.actors}
         self.raw_words = sorted({w for doc in self.docs[:5000] for w in words(doc.text) if len(w) > 3})
-        self.index = SentenceIndex(briefing)
-        self.sources = SourceAnswers(briefing, self.index)
 
     # -- index ------------------------------------------------------------------------------------
     def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
@@ -241,7 +249,8 @@ class OfflineEngine:
 
     def _answer(self, question: str) -> Answer:
         # Chat markup (<!channel>, <@U123>, <#C1|news>) is not part of the question.
-        q = self.correct(" ".join(expand_shorthand(CHAT_MARKUP.sub(" ", question)).split()))
+        q = self.correct(" ".join(expand_shorthand(self.actor_shorthand(CHAT_MARKUP.sub(" ", question))).split()))
+        q = self.index.expand_acronyms(q)
         parts = self.sources.split(q)
         if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts) and QUESTION_START.match(parts[0]):
             return self.compound(q, parts)
@@ -281,7 +290,7 @@ class OfflineEngine:
         qterms = terms(q)
         if LIST_PEOPLE.search(q) and not PROVINCE_LIST.search(q):
             return self.people(q)
-        topical = [t for t in qterms if t in self.vocab and t not in GENERIC_TERMS and t not in OVERVIEW_TERMS]
+        topical = [t for t in qterms if t in self.vocab and t not in self.generic_terms and t not in OVERVIEW_TERMS]
         if BOTTOM.search(q) and (ans := self.sources.bottom_line(q)):
             return ans
         if WATCH.search(q) and not self.index.name_groups(q) and (ans := self.sources.watch(q)):
@@ -361,6 +370,12 @@ class OfflineEngine:
         return self.hedge(q, qterms, best, ans)
 
     # -- understanding ----------------------------------------------------------------------------
+    def actor_shorthand(self, q: str) -> str:
+        """'KH', 'HM': capitalised shorthand the briefing lists as an actor's alias, read as the actor's name."""
+        if not self.shorthand:
+            return q
+        return re.sub(r"\b[A-Z]{2,4}\b", lambda m: self.shorthand.get(m.group(0), m.group(0)), q)
+
     def counted_nouns(self, q: str) -> set[str]:
         """What 'how many ...' counts: 'how many SA soldiers dead' -> soldiers; 'how many were Malawian'."""
         m = re.search(r"\bhow\s+(?:many|much)\s+(?:(?:were|are|was|is)\s+)?([a-z' -]+)", q, re.I)
@@ -417,13 +432,14 @@ class OfflineEngine:
         counted = re.search(r"\bhow\s+(?:many|much)\s+([a-z'-]+)", q, re.I)
         if counted:
             noun = counted.group(1).lower()
-            if noun in unknown and not SUBGROUP_WORDS.fullmatch(noun) and not self.index.acronyms.get(noun):
+            if noun in unknown and not SUBGROUP_WORDS.fullmatch(noun) and noun not in self.side_words \
+                    and not self.index.acronyms.get(noun):
                 return f"The briefing does not cover {noun}: it holds no such figure."
         # "What is the capital of ...", "what is Thailand's military budget": the thing asked for is unknown.
         head = HEAD_NOUN.match(q.lower().strip())
         if head:
             noun = head.group(1).split()[-1]
-            specific = [t for t in qterms if t in self.vocab and t not in GENERIC_TERMS]
+            specific = [t for t in qterms if t in self.vocab and t not in self.generic_terms]
             if noun in unknown and noun not in GENERIC_HEADS and not specific:
                 return f"The briefing does not cover {noun}."
         known = [t for t in qterms if t in self.vocab and t not in STOPWORDS]
@@ -472,9 +488,13 @@ class OfflineEngine:
                   and not self.index.acronyms.get(w)]
             if ws and any(term(w) not in self.vocab and not w.isdigit() and not self.index.knows(w) for w in ws):
                 out.append(re.sub(r"['’]s$", "", phrase))
-        for w in words(q):
-            if w in KNOWN_ELSEWHERE and term(w) not in self.vocab:
-                out.append(w.upper() if len(w) <= 3 else w.title())
+        # "hun sen" typed in lower case: a name word of the briefing followed by a word it never uses.
+        ws = re.findall(r"[A-Za-z][\w'-]*", q)
+        for a, b in zip(ws, ws[1:], strict=False):
+            la, lb = a.lower(), b.lower()
+            if la in self.index.first_names and not self.index.demonyms(term(la)) and lb not in STOPWORDS and term(lb) not in self.vocab \
+                    and not self.index.knows(lb) and not self.near_word(lb):
+                out.append(f"{a.title()} {b.title()}")
         return out
 
     def coverage(self, qterms: list[str], doc: Doc) -> float:
@@ -734,7 +754,7 @@ class OfflineEngine:
     def figures_answer(self, q: str, metric_terms: list[str]) -> Answer:
         wanted = [METRIC_OF_TERM[m] for m in metric_terms]
         chosen: list[Series] = []
-        sub = SUBGROUP_WORDS.findall(q)
+        sub = SUBGROUP_WORDS.findall(q) + [w for w in re.findall(r"[A-Za-z]+", q) if w.lower() in self.side_words]
         for metric in wanted:
             group = [s for s in self.series if s.metric == metric]
             if sub:
@@ -799,7 +819,7 @@ class OfflineEngine:
             covered |= set(terms(" ".join([s.current.phrase(), s.current.scope, s.current.detail,
                                            *s.current.keywords, *(e.quote for e in s.current.evidence)])))
         extra = [w for w in words(q) if w not in STOPWORDS and term(w) not in covered
-                 and term(w) not in FIGURE_GENERIC and not FIGURE_CUES.match(w)]
+                 and term(w) not in FIGURE_GENERIC and term(w) not in self.generic_terms and not FIGURE_CUES.match(w)]
         return " ".join(extra)
 
     def people(self, q: str) -> Answer:

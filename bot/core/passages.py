@@ -98,6 +98,8 @@ class SentenceIndex:
         lower: Counter = Counter()
         self.acronyms: dict[str, set[str]] = defaultdict(set)
         sequences: Counter = Counter()
+        followed: Counter = Counter()
+        alone: Counter = Counter()
         for source in sources:
             title_terms = Counter(terms(source.title))
             for line in headlines(source.text):
@@ -140,8 +142,12 @@ class SentenceIndex:
                 self.acronyms[m.group(2).lower()] |= set(terms(m.group(1)))
             for m in NAME_SEQ.finditer(source.text):
                 parts = [p for p in m.group(0).split() if p.lower() != "of"]
-                if len(parts) >= 2:
-                    sequences[" ".join(parts)] += 1
+                for i in range(len(parts)):
+                    for j in range(i + 2, min(len(parts), i + 5) + 1):
+                        sequences[" ".join(parts[i:j])] += 1
+            # First names: capitalised words the sources never write without a capitalised word after them.
+            for m in re.finditer(r"\b([A-Z][a-z]+)\b(\s+[A-Z])?", source.text):
+                (followed if m.group(2) else alone)[m.group(1).lower()] += 1
         for seq, _n in sequences.items():
             initials = "".join(p[0] for p in seq.split()).lower()
             if initials not in self.acronyms or len(self.acronyms[initials]) == 0:
@@ -150,6 +156,7 @@ class SentenceIndex:
                 self.acronyms[initials] |= {t for t in terms(seq) if t not in STOPWORDS}
         # A name is a word the sources write capitalised (not only at the start of a sentence).
         self.raw_words = set(capital) | set(lower)
+        self.first_names = {w for w in followed if w not in alone and w not in lower}
         self.name_words = {w for w, k in capital.items() if k >= 1 and k > 2 * lower.get(w, 0) and len(w) > 1}
         self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS}
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -268,7 +275,11 @@ class SentenceIndex:
     def knows(self, word: str) -> bool:
         """Whether the sources use the word in any form ('rafale' for 'Rafales', 'rafales' for 'Rafale')."""
         w = word.lower().rstrip("'’")
-        return w in self.raw_words or w.rstrip("s") in self.raw_words or w + "s" in self.raw_words
+        if w in self.raw_words or w.rstrip("s") in self.raw_words or w + "s" in self.raw_words:
+            return True
+        # "reiterate" for "reiterated", "revocation" is not "revoked": the same first letters, most of the word.
+        n = max(5, len(w) - 2)
+        return len(w) > n and any(r.startswith(w[:n]) for r in self.raw_words)
 
     def before(self, text: str) -> Sentence | None:
         s = next((x for x in self.sentences if x.text in text or text in x.text), None)

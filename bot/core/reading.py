@@ -31,7 +31,7 @@ FIGURE_CUES = re.compile(
 # Words that describe a subgroup of a toll ("soldiers killed"); the briefing's headline figures don't split.
 SUBGROUP_WORDS = re.compile(
     r"\b(soldiers?|troops?|military|servicemen|army|civilians?|children|kids|women|men|monks?|"
-    r"police|officers?|foreigners?|thai|thais|cambodians?|khmer|villagers|students|journalists?)\b", re.I)
+    r"police|officers?|foreigners?|villagers|students|journalists?)\b", re.I)
 OVERVIEW = re.compile(
     r"\b(summary|summari[sz]e|overview|situation|sitrep|update|latest|what'?s\s+going\s+on|"
     r"what\s+is\s+going\s+on|catch\s+me\s+up|big\s+picture|state\s+of\s+play|brief\s+me|the\s+gist)\b", re.I)
@@ -58,9 +58,10 @@ DATELINE = re.compile(r"^([A-Z][^\n(]{2,60}?)\s*\((\w+ \d{1,2}, \d{4})\)", re.M)
 HEAD_NOUN = re.compile(
     r"(?:what|which)(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:(?:the|a|an)\s+|[a-z]+(?:'s|’s)\s+)"
     r"((?:[a-z-]+\s*){1,3}?)(?:\s+(?:of|for|in|at|on|like|between|from|to|with|during)\b.*)?\s*\??$")
-# Terms that place a question in the conflict without saying what it asks about.
-GENERIC_TERMS = frozenset({"cambodia", "thai", "usa", "malaysia", "military", "people", "clash", "border",
-                           "leader", "premier", "country", "government", "asean", "region", "province"})
+# Terms that place a question in any conflict without saying what it asks about; a briefing adds its own
+# parties (see OfflineEngine.generic_terms).
+GENERIC_WORDS = frozenset({"military", "people", "clash", "border", "leader", "premier", "country", "government",
+                           "region", "province"})
 COMPARE = re.compile(r"\b(differen\w*|differ|differs|compare|compared|comparison|contrast|versus|vs\.?|"
                      r"discrepanc\w*|contradict\w*|conflicting)\b", re.I)
 SUMMARY = re.compile(r"\b(summari[sz]e|summary|sum\s+up|recap|overview|outline)\b", re.I)
@@ -81,10 +82,6 @@ basis background context story deal situation news outcome result results respon
 name names number numbers figure figures total count amount scale extent size level date time day place
 location status state latest update role position view stance demand demands request requests claim claims
 question issue problem matter main key biggest""".split())
-KNOWN_ELSEWHERE = frozenset("""china chinese beijing vietnam vietnamese hanoi laos lao myanmar burma japan japanese
-tokyo korea korean india indian russia russian moscow ukraine ukrainian australia australian canberra europe
-european eu nato un unesco unicef unhcr icrc imf britain british uk france french germany german singapore
-indonesia indonesian philippines brunei pope vatican israel iran taiwan""".split())
 CLOCK = re.compile(r"\b\d{1,2}(:\d{2})?\s*(a\.m\.|p\.m\.|am|pm|h\b)|\b\d{1,2}:\d{2}\b", re.I)
 NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve dozen dozens hundreds
 thousands first second third fourth fifth sixth seventh eighth ninth tenth multiple several""".split())
@@ -92,9 +89,9 @@ NUMBERED_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|first|
                                r"sixth|seventh)(?:st|nd|rd|th)?\s+(day|week|month|hour)s?\b", re.I)
 
 
-FIGURE_GENERIC = frozenset({"kill", "injur", "displac", "people", "clash", "cambodia", "thai", "border", "number",
+FIGURE_GENERIC = frozenset({"kill", "injur", "displac", "people", "clash", "border", "number",
                             "many", "much", "total", "so", "far", "date", "toll", "casualt", "figure", "count",
-                            "military", "attack", "duration", "start", "usa", "confirm", "latest", "report"})
+                            "military", "attack", "duration", "start", "confirm", "latest", "report"})
 PEOPLE_NOUNS = frozenset({"people", "persons", "individuals", "civilians", "ppl", "refugees", "evacuees", "dead",
                           "deaths", "casualties", "injured", "wounded", "displaced", "lives", "fatalities",
                           "victims", "residents", "villagers"})
