@@ -58,8 +58,9 @@ def build_services(settings: Settings, core: Core) -> list[Service]:
             services.append(SchedulerService(settings, core, posters))
     if settings.watch_enabled and services:
         from bot.ingest.watch_service import FeedService
+        from bot.schedule.service import build_posters
 
-        services.append(FeedService(settings, core))
+        services.append(FeedService(settings, core, build_posters(settings, services)))
     return services
 
 

@@ -232,8 +232,9 @@ def add(store: Store, briefing: str, url: str, *, kind: str = "feed", interval_m
         result = c.execute(insert_ignoring(store, feeds).values(
             briefing=briefing, url=url, kind=kind, interval_min=interval, next_poll_at=t, created_by=created_by,
             created_at=t, title="", etag="", last_modified="", page_sha="", last_status="", last_error="",
-            failures=0, items_total=0).on_conflict_do_nothing(index_elements=["briefing", "url"]))
-        created = result.rowcount == 1
+            failures=0, items_total=0).on_conflict_do_nothing(index_elements=["briefing", "url"]).returning(feeds.c.id))
+        # RETURNING, not rowcount: PostgreSQL drivers do not report a row count for every INSERT.
+        created = result.scalar() is not None
         if not created:
             c.execute(update(feeds).where(key).values(interval_min=interval, kind=kind))
         row = c.execute(select(feeds).where(key)).one()

@@ -21,7 +21,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Settings
 from bot.core.commands import Core
 from bot.core.store import Store
-from bot.ingest import watch, watch_commands
+from bot.delivery import Poster
+from bot.ingest import alert_commands, watch, watch_commands
+from bot.ingest.alerts import Alerter
 from bot.ingest.feeds import Poller, default_ingester, limits_from
 
 log = logging.getLogger("briefbot.watch")
@@ -34,21 +36,26 @@ FollowUp = Callable[[], Awaitable[Any]]
 class FeedService:
     name = "feeds"
 
-    def __init__(self, settings: Settings, core: Core, *, briefing_of: watch_commands.BriefingOf | None = None,
+    def __init__(self, settings: Settings, core: Core, posters: dict[str, Poster] | None = None, *,
+                 briefing_of: watch_commands.BriefingOf | None = None,
                  follow_ups: list[FollowUp] | None = None) -> None:
         self.settings = settings
         self.store: Store = core.store  # type: ignore[assignment]
         watch.ensure_tables(self.store)
         self.poller = Poller(self.store, limits=limits_from(settings),
                              ingester=default_ingester(settings.ingest_auto_approve))
-        self.follow_ups: list[FollowUp] = list(follow_ups or [])
+        self.posters = posters or {}
+        self.alerter = Alerter(self.store, self.posters, thresholds=settings.alerts_thresholds, owner=w_owner())
+        self.follow_ups: list[FollowUp] = [*(follow_ups or []), self.send_alerts]
         self.scheduler: AsyncIOScheduler | None = None
         self.feeds: list[watch.Feed] = []
         self.rounds = 0
         self.error = ""
         self._round = asyncio.Lock()
-        watch_commands.register(core, self.store, briefing_of or default_briefing, default_interval=settings.watch_interval,
+        briefing_of = briefing_of or default_briefing
+        watch_commands.register(core, self.store, briefing_of, default_interval=settings.watch_interval,
                                 poll_now=self.poll_soon)
+        alert_commands.register(core, self.store, briefing_of)
 
     def add_routes(self, app: web.Application) -> None:
         """No routes: feeds are managed with /watch and `briefbot watch`."""
@@ -96,6 +103,9 @@ class FeedService:
                 log.warning("could not read the feeds' status")
             self.rounds += 1
 
+    async def send_alerts(self) -> None:
+        await self.alerter.run()
+
     def ready(self) -> tuple[bool, str]:
         """Ready unless the rounds themselves fail; one feed that is down is a detail, not an outage."""
         if self.scheduler is None or not self.scheduler.running:
@@ -112,6 +122,10 @@ class FeedService:
                  "last_error": f.last_error or None,
                  "last_error_at": f.last_error_at.isoformat() if f.last_error_at else None,
                  "next_poll": f.next_poll_at.isoformat()} for f in self.feeds]
+
+
+def w_owner() -> str:
+    return f"{watch.OWNER}-alerts"
 
 
 async def default_briefing(_asker: Any) -> str:
