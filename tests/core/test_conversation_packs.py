@@ -49,7 +49,15 @@ def pack_core(tmp: Path, pack: str) -> Core:
     review.ensure_table(store)
     for path in sorted(folder.glob("*.txt")):
         ingest(store, str(path))
-    review.approve(store, None, force=True)
+    # One candidate at a time, so that one the store refuses (the same person proposed again under an id
+    # already taken) costs only itself.
+    from sqlalchemy.exc import IntegrityError
+
+    for queued in review.listing(store):
+        try:
+            review.approve(store, [queued.id], force=True)
+        except IntegrityError:
+            review.reject(store, [queued.id])
     briefing = store.load_briefing()
     return Core(None, briefing, OfflineEngine(briefing))
 
