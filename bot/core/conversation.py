@@ -175,10 +175,10 @@ _NOT_NAMES = frozenset("""who whom whose what which when where why how is are wa
 # Words that make a capitalised name a body, a place or a thing rather than a person.
 _INSTITUTIONAL = frozenset("""accord agreement treaty deal pact council ministry meeting summit forces force army guard
     guards agency organization organisation community union nations court office party front movement province
-    republic state states kingdom peace airport hospital university committee commission board bank fund mission
+    state states kingdom peace airport hospital university committee commission bank fund mission
     company group corporation news media times post channel government parliament assembly congress senate
-    military navy police brigade division command headquarters centre center institute foundation network
-    conference talks initiative plan operation programme program war conflict strait sea river city county
+    military navy police brigade division command headquarters institute foundation network
+    conference talks initiative plan operation programme program war conflict sea city county
     district region island islands border""".split())
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
