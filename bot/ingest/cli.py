@@ -42,13 +42,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     s, store = _store()
     extractor = None
+    dropped: list[tuple[str, str]] = []  # model candidates a check refused: (reason, statement)
     if s.openai_enabled:
         import asyncio
 
         from bot.ingest.model_extract import model_candidates
 
         def extractor(source, known):  # noqa: ANN001, ANN202 - Source, Known -> list[Candidate]
-            return asyncio.run(model_candidates(source, known, s))
+            return asyncio.run(model_candidates(source, known, s, dropped=dropped))
     try:
         result = ingest(store, args.target, title=args.title, publisher=args.publisher, published=args.published,
                         max_bytes=s.ingest_max_bytes, timeout=s.ingest_timeout, auto_approve=s.ingest_auto_approve,
@@ -66,6 +67,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     pending = sum(1 for _, c in result.queued if c.status == "pending")
     if pending:
         print(f"{pending} candidate(s) wait for review: briefbot review")
+    if dropped:
+        print(f"{len(dropped)} model candidate(s) dropped, not supported by their quote:")
+        for reason, statement in dropped:
+            print(f"       [{reason}] {statement}")
     return 0
 
 

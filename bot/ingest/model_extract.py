@@ -54,8 +54,10 @@ TASK = "Extract the events, claims, requests and agreements of this report."
 MAX_ITEMS = 30
 
 
-async def model_candidates(source: Source, known: Known, settings: Settings, client: Any = None) -> list[Candidate]:
-    """Candidates the model proposes and the checks let through; [] when anything fails."""
+async def model_candidates(source: Source, known: Known, settings: Settings, client: Any = None,
+                           dropped: list[tuple[str, str]] | None = None) -> list[Candidate]:
+    """Candidates the model proposes and the checks let through; [] when anything fails. Each candidate
+    dropped by a check is added to `dropped` as (reason, statement), for the ingest output."""
     if not settings.openai_enabled:
         return []
     from bot.llm.checks import CheckFailed, Given
@@ -78,13 +80,21 @@ async def model_candidates(source: Source, known: Known, settings: Settings, cli
         log.warning("llm extraction dropped", extra={"fallback_reason": "error", "detail": type(exc).__name__,
                                                      "source_id": source.id})
         return []
-    out, dropped = [], []
+    from bot.llm.grounding import grounds_of_actors
+
+    grounds = grounds_of_actors(known.actors)
+    out: list[Candidate] = []
+    reasons: list[str] = []
     for item in items[:MAX_ITEMS]:
         try:
-            out.append(candidate(item, source, known, given, prompt.system))
+            out.append(candidate(item, source, known, given, prompt.system, grounds))
         except CheckFailed as failed:
-            dropped.append(failed.reason)
-    log.info("llm extraction", extra={"source_id": source.id, "kept": len(out), "dropped": dropped,
+            reasons.append(failed.reason)
+            log.info("llm candidate dropped", extra={"source_id": source.id, "fallback_reason": failed.reason,
+                                                     "detail": failed.detail})
+            if dropped is not None:
+                dropped.append((failed.reason, str(item.get("statement", ""))[:200]))
+    log.info("llm extraction", extra={"source_id": source.id, "kept": len(out), "dropped": reasons,
                                       "prompt_version": prompt.version, "model": settings.openai_model,
                                       "ms": round((time.perf_counter() - started) * 1000, 1)})
     return out
@@ -119,8 +129,12 @@ async def ask(client: Any, settings: Settings, prompt: Any, data: dict) -> list[
     return [i for i in items if isinstance(i, dict)]
 
 
-def candidate(item: dict, source: Source, known: Known, given: dict, system_prompt: str) -> Candidate:
-    from bot.llm.checks import CheckFailed, Output, check
+def candidate(item: dict, source: Source, known: Known, given: dict, system_prompt: str,
+              grounds: Any = None) -> Candidate:
+    """The candidate an item proposes, if its statement is supported by its quote (read in its sentence):
+    the same names, dates, numbers, quotes and who-did-what; else CheckFailed."""
+    from bot.llm.checks import CheckFailed, Given, Output, check, check_numbers
+    from bot.llm.grounding import check_text, grounds_of
 
     kind = item.get("kind")
     statement = str(item.get("statement", "")).strip()
@@ -132,6 +146,10 @@ def candidate(item: dict, source: Source, known: Known, given: dict, system_prom
     span = locate(quote, source.text) if len(quote) >= 3 else None
     if span is None:
         raise CheckFailed("quote_not_in_source")
+    context = Given(id="quote", kind="quote", text=sentence_around(source.text, span), in_dispute_check=False,
+                    quotes=[source.text[span[0]:span[1]]])
+    check_numbers(statement, [context])
+    check_text(statement, [context], grounds or grounds_of(None))
     ev = [Evidence(source_id=source.id, quote=source.text[span[0]:span[1]], char_start=span[0], char_end=span[1])]
     actor = actor_id(str(item.get("actor", "")), known)
     words = sorted(content_words(statement))[:20]
@@ -176,3 +194,11 @@ def event_date(text: str, report: dt.date) -> DateRef:
     if abs((day - report).days) > 400:
         return DateRef(precision="as_reported", text=f"reported {report.day} {report.strftime('%b %Y')}")
     return DateRef(date=day, precision="day")
+
+
+def sentence_around(text: str, span: tuple[int, int]) -> str:
+    """The sentence(s) a quote sits in: a quote cut mid-sentence keeps who said or did it."""
+    start = max(text.rfind(". ", 0, span[0]), text.rfind("\n", 0, span[0]))
+    ends = [i for i in (text.find(". ", span[1]), text.find("\n", span[1])) if i != -1]
+    end = min(ends) + 1 if ends else len(text)
+    return text[start + 1 if start != -1 else 0:end].strip()

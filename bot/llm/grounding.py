@@ -297,6 +297,13 @@ def grounds_of(briefing: Any) -> Grounds:
     return grounds
 
 
+def grounds_of_actors(actors: list[Any]) -> Grounds:
+    """Grounds from actors alone (ingest knows the briefing's actors, not its whole text)."""
+    from types import SimpleNamespace
+
+    return build_grounds(SimpleNamespace(actors=list(actors), claims=[], sources=[], facts=lambda: []))
+
+
 def role_forms(role: str, country: str, demonyms: list[str]) -> list[str]:
     """'Prime Minister of Cambodia' -> 'cambodia's prime minister', 'cambodian prime minister'..."""
     out = [role]
