@@ -178,7 +178,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     from bot.schedule import subscriptions as subs
     from bot.schedule.ledger import Ledger
-    from bot.schedule.morning import Baseline, as_known_on, morning_reply
+    from bot.schedule.morning import Baseline, add_narrative, as_known_on, morning_reply
 
     _s, store = _store()
     sub = None
@@ -199,6 +199,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
         baseline = Baseline(date=day - dt.timedelta(days=1))
     fmt = args.format or (sub.format if sub else "short")
     reply = morning_reply(b, day, fmt, baseline)
+    import asyncio
+
+    reply = asyncio.run(add_narrative(reply, b, _s))
     platform = args.platform
     if platform is None:
         print(reply.to_text())

@@ -16,7 +16,7 @@ from bot.core.reply import Reply
 from bot.core.store import Store
 from bot.delivery import Poster
 from bot.schedule.ledger import Delivery, Ledger
-from bot.schedule.morning import Baseline, morning_reply, snapshot
+from bot.schedule.morning import Baseline, add_narrative, morning_reply, snapshot
 from bot.schedule.sending import Fanout, RetryPolicy, send_delivery
 from bot.schedule.subscriptions import Subscription
 
@@ -65,6 +65,7 @@ class Deliverer:
             return "no-poster"
         b = await self.briefing()
         reply, shown = await self.ledger.call(self.build, b, sub, local_date)
+        reply = await add_narrative(reply, b)  # a checked model paragraph on top, when a model is configured
         payloads = poster.render(reply)
         d = await self.ledger.write(self.ledger.claim, sub, local_date, payloads, shown, retry_failed)
         if d is None:

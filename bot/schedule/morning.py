@@ -7,6 +7,7 @@ the channel (the figure and fact ids recorded in the ledger), or, for previews, 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,6 +169,28 @@ def morning_reply(b: Briefing, local_date: dt.date, fmt: str = "short",
 
     title = f"Morning briefing — {b.conflict} — {local_date.strftime('%a')} {short_date(local_date)}"
     return Reply(title=title, sections=sections, citations=cite.citations, command="morning")
+
+
+async def add_narrative(reply: Reply, b: Briefing, settings: object = None, client: object = None) -> Reply:
+    """The morning briefing with a model-written opening paragraph on top, when a model is configured and
+    the paragraph passes every check (numbers, names, dates, quotes, who-did-what, contested sides);
+    otherwise the briefing exactly as it was. Never raises."""
+    try:
+        from bot.config import load_settings
+
+        settings = settings or load_settings()
+        if not getattr(settings, "openai_enabled", False):
+            return reply
+        from bot.core.engine import OfflineEngine
+        from bot.llm.narrative import narrative
+
+        passages = OfflineEngine(b).retrieve("latest situation figures contested claims what comes next", k=8)
+        paragraph = await narrative(reply.to_text(), passages, settings=settings, client=client, briefing=b)
+    except Exception:  # noqa: BLE001 - the plain briefing must go out whatever happens to the paragraph
+        return reply
+    if not paragraph:
+        return reply
+    return dataclasses.replace(reply, sections=[Section(text=paragraph), *reply.sections])
 
 
 def _event_line(e: Event, cite: Citer) -> str:

@@ -51,3 +51,23 @@ async def test_api_errors_and_not_configured_give_none(llm_settings, fake, sqlit
     assert await narrative(TEXT, PASSAGES, settings=llm_settings, briefing=B) is None
     assert await narrative(TEXT, PASSAGES, settings=load_settings(database_url=sqlite_url)) is None
     assert len(fake.requests) == 1
+
+
+async def test_the_morning_briefing_carries_a_checked_paragraph_or_none(llm_settings, fake, sqlite_url):
+    import datetime as dt
+
+    from bot.schedule.morning import add_narrative, morning_reply
+
+    plain = morning_reply(B, dt.date(2025, 12, 13))
+    good = "At least 11 people have been killed and nearly 60 injured, and more than 303,000 have fled their homes."
+    invented = "At least 11 people have been killed; ASEAN ministers will meet in Jakarta next Tuesday."
+    misattributed = "Anutin asked Trump and Anwar to verify with satellite imagery who opened fire first."
+    fake.push(cite_briefing(good), cite_briefing(invented), answer(misattributed, lambda p: True))
+    got = await add_narrative(plain, B, llm_settings)
+    assert got.sections[0].text == good and got.sections[1:] == plain.sections
+    for _ in range(2):
+        assert await add_narrative(plain, B, llm_settings) == plain
+    assert len(fake.requests) == 3
+    # without a model nothing is asked and nothing changes
+    assert await add_narrative(plain, B, load_settings(database_url=sqlite_url)) == plain
+    assert len(fake.requests) == 3
