@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.llm.errors import CheckFailed
 from bot.llm.grounding import Grounds, check_instructions, check_links, check_text, grounds_of
@@ -163,6 +164,11 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str, keep_capitalised: bool = False) -> set[str]:
+    return set(_content_stems(text, keep_capitalised))
+
+
+@lru_cache(maxsize=4096)
+def _content_stems(text: str, keep_capitalised: bool) -> frozenset[str]:
     out = set()
     for w in WORD_RE.findall(text):
         low = w.lower()
@@ -171,7 +177,7 @@ def content_stems(text: str, keep_capitalised: bool = False) -> set[str]:
         if not keep_capitalised and w[0].isupper():
             continue  # names are shared by every passage about a party; they say nothing of the claim
         out.add(stem(low))
-    return out
+    return frozenset(out)
 
 
 def dispute_terms(g: Given) -> tuple[set[str], int, list[str]]:

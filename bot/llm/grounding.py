@@ -395,6 +395,7 @@ been into onto upon amid among than more less very same own out off down per via
 SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "edly", "ed", "es", "s", "ly")
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light stem: 'started'/'starting' -> 'start', 'agreed'/'agree' -> 'agre', 'ceasefire' stays apart
     from 'cease'."""
@@ -538,6 +539,18 @@ def verbs_in(text: str, low: str) -> list[tuple[int, str, bool]]:
 PRONOUN_START = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
 
 
+PRONOUN_ANYWHERE = re.compile(r"\b(?:he|she|they)\b", re.I)
+
+
+def doer_before(antecedent: str, grounds: Grounds) -> list[set[str] | str]:
+    """Whom "he" stands for after `antecedent`: who did the last thing there, else the first one named."""
+    prior = acts_of(antecedent, grounds) if antecedent else []
+    if prior:
+        return prior[-1].subjects[:1]
+    named = answer_mentions(antecedent, grounds) if antecedent else []
+    return [named[0][2]] if named else []
+
+
 def units_of(text: str, grounds: Grounds) -> list[Unit]:
     out: list[Unit] = []
     before = ""
@@ -545,21 +558,18 @@ def units_of(text: str, grounds: Grounds) -> list[Unit]:
         mentions = grounds.mentions(s)
         low = s.lower().replace("’", "'")
         antecedent = ""
-        if PRONOUN_START.match(s):
+        doer: list[set[str] | str] = []
+        if PRONOUN_ANYWHERE.search(s):
             # the sentence before in this text, or in the report it was cut from
             antecedent = before if i else grounds.sentence_before(s)
-            # "he" is whoever did the last thing in the sentence before, else the first one named there
-            prior = acts_of(antecedent, grounds) if antecedent else []
-            doer = [x for x in prior[-1].subjects if isinstance(x, set)][:1] if prior else []
-            if not doer:
-                doer = [ids for _s, _e, ids in grounds.mentions(antecedent)][:1]
-            mentions = [(-1, 0, ids) for ids in doer] + mentions
-        first = [m[2] for m in mentions if m[0] < 0][:1] or None
+            doer = doer_before(antecedent, grounds)
+            if PRONOUN_START.match(s):
+                mentions = [(-1, 0, d) for d in doer if isinstance(d, set)] + mentions
         words = s.split()
         title = len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
         out.append(Unit(s, low, mentions, verbs_in(s, low), antecedent,
                         frozenset(content(fold(strip_names(s, grounds)))),
-                        {a.at: a for a in acts_of(s, grounds, first)}, title))
+                        {a.at: a for a in acts_of(s, grounds, doer or None)}, title))
         before = s
     return out
 
@@ -612,6 +622,7 @@ def check_links(answer: str, urls: Iterable[str] = ()) -> None:
             raise CheckFailed("link_or_mention", m.group(0)[:80])
 
 
+@lru_cache(maxsize=4096)
 def norm_quote(text: str) -> str:
     text = fold(text)
     text = text.replace('"', "").replace("'", "")
@@ -632,7 +643,7 @@ def check_quotes(answer: str, support: Support) -> None:
     quotes = quotes_in(answer)
     if not quotes:
         return
-    haystack = norm_quote("\n".join(support.texts))
+    haystack = " | ".join(norm_quote(t) for t in support.texts)
     for q in quotes:
         for part in re.split(r"\.\.\.|…|\[\s*\.\.\.\s*\]", q):
             n = norm_quote(part)

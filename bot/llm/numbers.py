@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -61,6 +62,11 @@ def qualifier_before(text: str, start: int) -> str | None:
 
 def mentions(text: str) -> list[Mention]:
     """Every number in `text`, in order, with the qualifier written right before it."""
+    return list(_mentions(text))
+
+
+@lru_cache(maxsize=4096)
+def _mentions(text: str) -> tuple[Mention, ...]:  # cached: the same passages are cited again and again
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for m in _DIGITS_RE.finditer(text):
@@ -107,7 +113,7 @@ def mentions(text: str) -> list[Mention]:
         found.append(Mention(words_value(run), qualifier_before(text, start),
                              text[start:words[j - 1].end()], start))
         i = j
-    return sorted(found, key=lambda x: x.start)
+    return tuple(sorted(found, key=lambda x: x.start))
 
 
 def words_value(run: list[str]) -> float:
