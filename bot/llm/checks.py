@@ -170,12 +170,14 @@ def content_stems(text: str, keep_capitalised: bool = False) -> set[str]:
 @lru_cache(maxsize=4096)
 def _content_stems(text: str, keep_capitalised: bool) -> frozenset[str]:
     out = set()
-    for w in WORD_RE.findall(text):
+    for i, w in enumerate(WORD_RE.findall(text)):
         low = w.lower()
         if len(low) < 4 or low in STOPWORDS or HEDGE_RE.fullmatch(low):
             continue
-        if not keep_capitalised and w[0].isupper():
-            continue  # names are shared by every passage about a party; they say nothing of the claim
+        # names are shared by every passage about a party; they say nothing of the claim (a sentence's
+        # first word is capitalised for being first, so it is kept when asked)
+        if w[0].isupper() and not (keep_capitalised and i == 0):
+            continue
         out.add(stem(low))
     return frozenset(out)
 

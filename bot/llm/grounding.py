@@ -183,7 +183,7 @@ DEMONYMS = {"british": "britain", "french": "france", "dutch": "netherlands", "s
             "finnish": "finland", "polish": "poland", "turkish": "turkey", "greek": "greece",
             "filipino": "philippines", "norwegian": "norway", "english": "england", "scottish": "scotland",
             "emirati": "emirates", "icelandic": "iceland", "peruvian": "peru", "portuguese": "portugal",
-            "yemeni": "yemen", "cypriot": "cyprus", "lao": "laos", "thai": "thailand", "burmese": "myanmar"}
+            "yemeni": "yemen", "cypriot": "cyprus", "lao": "laos", "burmese": "myanmar"}
 
 
 def related(a: str, b: str) -> bool:

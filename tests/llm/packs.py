@@ -37,7 +37,7 @@ def pack_store(url: str, pack: str) -> Store:
         except IngestError:
             # A dateline today's ingest cannot read yet: the date from the report's first lines.
             ingest(store, str(path), published=first_date(path.read_text(encoding="utf-8")))
-    review.approve(store, None, force=True)
+    review.approve(store, None)
     return store
 
 
