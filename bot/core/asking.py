@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from bot.core.answer import Answer
-from bot.core.conversation import Conversations, Reader, Turn, about_previous
+from bot.core.conversation import Conversations, Reader, Turn, about_previous, more_about
 from bot.core.language import detect_language, not_english_text
 from bot.core.manners import (
     bye_text,
@@ -46,7 +46,8 @@ class Dialogue:
             self._reader = (id(briefing), Reader(briefing))
         return self._reader[1]
 
-    def prepare(self, text: str, asker: Asker, briefing: Briefing, *, other_languages: bool = False) -> Prepared:
+    def prepare(self, text: str, asker: Asker, briefing: Briefing, *, other_languages: bool = False,
+                engine: object = None) -> Prepared:
         asked = clean_question(text)
         kind = small_talk(asked)
         if kind == "help":
@@ -64,7 +65,9 @@ class Dialogue:
         if history and not language:
             resolved = self.reader(briefing).resolve(question, history)
             prepared.question = resolved.question
-            if resolved.about_previous:
+            if resolved.about_previous == "more":
+                prepared.answer = more_about(asked, history, briefing, engine)
+            elif resolved.about_previous:
                 prepared.answer = about_previous(resolved.about_previous, asked, history, briefing)
         return prepared
 
@@ -76,8 +79,11 @@ class Dialogue:
         history = self.conversations.history(asker.conversation)
         if prepared.answer is not None and history:
             # "who said that?" is about the turn before: "when was that?" next is about the same facts.
+            # After "tell me more", "that" is what was just added, on the same question.
             before = history[-1]
-            turn.standalone, turn.fact_ids, turn.citations = before.standalone, before.fact_ids, before.citations
+            turn.standalone = before.standalone
+            if not prepared.answer.intent.endswith("more") or not answer.found:
+                turn.fact_ids, turn.citations = before.fact_ids, before.citations
         self.conversations.add(asker.conversation, turn)
 
 

@@ -315,7 +315,8 @@ class Core:
         if problem:
             return problem
         other_languages = bool(getattr(self.answerer, "answers_languages", False))
-        prepared = self.dialogue.prepare(question, asker, self.briefing, other_languages=other_languages)
+        prepared = self.dialogue.prepare(question, asker, self.briefing, other_languages=other_languages,
+                                         engine=getattr(self.answerer, "engine", self.answerer))
         if not prepared.asked:  # only a mention or a link
             return question_problem("") or help_reply()
         if prepared.help:

@@ -137,9 +137,14 @@ _WHEN = re.compile(
     r"when(?:\s+(?:was|is|did|does|will)\s+(?:that|this|it)(?:\s+(?:happen|take\s+place|said|made|announced|"
     r"signed|reported|posted|published|start|begin|be))?)?"
     r"|when\s+did\s+(?:he|she|they)\s+(?:say|said|ask|asked|announce|write|post|make|do)\s+(?:that|this|it|so)"
-    r"|what\s+(?:day|date|time)\s+(?:was|is|did)\s+(?:that|this|it)(?:\s+happen)?"
+    r"|(?:at\s+)?what\s+(?:day|date|time)(?:\s+(?:was|is|did)\s+(?:that|this|it)(?:\s+happen)?)?|which\s+day"
     r"|(?:since|as\s+of)\s+when|as\s+of\s+what\s+date|how\s+recent\s+is\s+(?:that|this)"
     r")\s*[?!.]*\s*$", re.I)
+_MORE = re.compile(
+    r"^\s*(?:ok(?:ay)?[,.]?\s+|and\s+|so\s+)?(?:tell\s+me\s+more|more(?:\s+(?:details?|info(?:rmation)?|on\s+(?:that|this|it)))?|"
+    r"go\s+on|anything\s+else|what\s+else|(?:any|some)\s+(?:more\s+)?(?:details?|context)|details?|"
+    r"and\s+then|what\s+happened\s+(?:next|then|after\s+that))\s*(?:please|pls)?\s*[?!.]*\s*$", re.I)
+_WHY = re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why(?:\s+(?:is\s+that|was\s+that|so))?\s*[?!.]*\s*$", re.I)
 _WHERE = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?where(?:\s+(?:was|is|did)\s+(?:that|this|it)(?:\s+(?:happen|take\s+place))?)?"
     r"\s*[?!.]*\s*$", re.I)
@@ -307,6 +312,12 @@ class Reader:
         q = " ".join(question.split())
         if not history or not q:
             return Resolved(q)
+        if _MORE.match(q):
+            return Resolved(history[-1].standalone, about_previous="more")
+        if _WHY.match(q):
+            topic = self.topic(history)
+            if topic:
+                return Resolved(f"why {topic}?")
         for kind, pattern in (("who", _WHO_SAID), ("when", _WHEN), ("where", _WHERE)):
             if pattern.match(q) and any(t.fact_ids or t.citations for t in history[-1:]):
                 return Resolved(q, about_previous=kind)
@@ -325,8 +336,8 @@ class Reader:
                 out = _PERSON_PRONOUN.sub(lambda m: possessive(m, person, out), out)
         if _GROUP_PRONOUN.search(out) and not any(a.kind != "person" for a in named_here) and len(named_here) < 2:
             group = self.group(history)
-            if group:
-                names = join_names(group)
+            names = join_names(group) if group else ""
+            if names:
                 out = _GROUP_PRONOUN.sub(lambda m: possessive(m, names, out), out)
         if not named_here and (_THING_PRONOUN.search(out)):
             topic = self.topic(history)
@@ -428,6 +439,27 @@ def join_names(names: list[str]) -> str:
 
 
 # -- answering about the previous answer ------------------------------------------------------------
+
+def more_about(question: str, history: list[Turn], briefing: Briefing, engine: object) -> Answer:
+    """'tell me more': the next most relevant facts on the last question, leaving out what was already said."""
+    turn = history[-1]
+    said = set(turn.fact_ids) | {c.quote for c in turn.citations}
+    retrieve = getattr(engine, "retrieve", None)
+    passages = retrieve(turn.standalone, k=12) if callable(retrieve) else []
+    fresh = [p for p in passages if p.id not in said and p.citations
+             and not all(c.quote in said for c in p.citations)]
+    if not fresh:
+        return Answer(question=question, answer="The briefing has nothing more on that.", found=False,
+                      intent="followup:more")
+    cite = Citer(briefing)
+    marked = []
+    for p in fresh[:2]:
+        marks = "".join(cite.cite(Evidence(source_id=c.source_id, quote=c.quote)) for c in p.citations[:2])
+        marked.append(f"{p.text} {marks}".rstrip())
+    text = " ".join(marked)
+    return Answer(question=question, answer=re.sub(r"\s*(?:\[\d+\])+", "", text), found=bool(cite.citations),
+                  citations=cite.citations, fact_ids=[p.id for p in fresh[:2]], intent="followup:more", marked=text)
+
 
 def about_previous(kind: str, question: str, history: list[Turn], briefing: Briefing) -> Answer:
     """'who said that?', 'when was that?', 'where?' from the facts the previous answer cited."""
