@@ -47,3 +47,17 @@ def test_help_greetings_mentions_and_other_languages(tmp_path: Path) -> None:
     assert french["found"] is False and "French" in french["answer"]
     assert khmer["found"] is False and "Khmer" in khmer["answer"] and "does not cover" not in khmer["answer"]
     assert odd["found"] is False  # a JSON line without a text question is read as text, not a crash
+
+
+def test_the_terminal_chat_prints_no_log_lines(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_", "OPENAI_", "DATABASE_URL"))}
+    env.update({"STORE_PATH": str(tmp_path / "db.sqlite3"), "BRIEFBOT_CONFIG_DIR": str(tmp_path / "cfg"),
+                "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO"})
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60,
+                          input="tell me about Hun Manet\nwhat did he ask for?\nthanks\n/quit\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "satellite" in proc.stdout and "welcome" in proc.stdout
+    # Only the one-line notice that no platform is configured; no log line between the answers.
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert all("No Slack or Discord credentials" in line for line in lines), lines
