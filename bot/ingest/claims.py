@@ -97,6 +97,12 @@ def contested(sentences: list[Sentence], text: str) -> list[FoundClaim]:
         # The denying side goes on in the next sentence when it names the same side ("Iran gave a different
         # account. The Atomic Energy Organization of Iran said ...").
         denial_sents = [s]
+        if assertion.sentences == [s]:
+            # "X accused Y of ...; Y denied ...": each side is its own clause of the sentence.
+            at = cut + 1
+            lead = len(s.text[at:]) - len(s.text[at:].lstrip())
+            denial_sents = [Sentence(s.start + at + lead, s.end, s.text[at + lead:])]
+            assertion.sentences = [Sentence(s.start, s.start + cut, s.text[:cut])]
         follow = sentences[i + 1] if i + 1 < len(sentences) else None
         if follow is not None and _para(text, follow) == _para(text, s) and i + 1 not in used and (
                 _same_side(speaker(follow.text, 0) or "", denier) or _PRONOUN.match(follow.text)):

@@ -82,6 +82,8 @@ def check(c: Candidate, known: Known) -> str | None:
 def actor_conflict(actor: Actor, known: Known) -> str | None:
     if not actor.role or actor.role.lower().startswith("former") or not is_unique_office(actor.role):
         return None
+    if " of " not in actor.role and not actor.country:
+        return None  # "Prime Minister" of whom? Two such names need not contradict each other
     for a in known.actors:
         if a.role and a.role.lower() == actor.role.lower() and a.name.lower() != actor.name.lower():
             return f"conflict: the briefing names {a.name} as {a.role}; this report names {actor.name}"

@@ -121,6 +121,8 @@ def subject_before(sentence: str, at: int) -> str:
     # A name with its office in apposition: "Iran's ambassador to the UN, Amir Saeid Iravani, told ..."
     pair = re.search(r"(?:^|[;:]\s*|\s[-–—]\s+|\bthat\s+|,\s+(?=[A-Z]))(?P<a>[^,;:–—]{2,80}),\s+(?P<b>[^,;:–—]{2,80}),$",
                      head)
+    if pair and re.match(r"[a-z]+ed\b", pair["b"]) and re.search(r"[A-Z]", pair["a"]):
+        return clean_who(pair["a"])  # "A preliminary assessment, leaked on Tuesday, found ..."
     if pair and (re.search(r"[A-Z]", pair["a"]) and re.search(r"[A-Z]", pair["b"])):
         return clean_who(f"{pair['a']}, {pair['b']}")
     # An apposition ends the subject: "HRANA, the US-based rights group, put ..." -> "HRANA".
