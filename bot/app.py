@@ -22,7 +22,7 @@ RELOAD_CHECK_SECONDS = 1.0
 # Feature modules that add their own tables to the store's metadata; imported before the schema is
 # created so that every table exists from the first start, whichever feature runs first.
 TABLE_MODULES = ("bot.schedule.subscriptions", "bot.schedule.ledger", "bot.ingest.tables", "bot.handled",
-                 "bot.ingest.watch", "bot.ingest.alerts")
+                 "bot.ingest.watch", "bot.ingest.alerts", "bot.ingest.review_cards")
 
 
 def open_store(settings: Settings) -> Store:

@@ -60,8 +60,23 @@ def build_services(settings: Settings, core: Core) -> list[Service]:
         from bot.ingest.watch_service import FeedService
         from bot.schedule.service import build_posters
 
-        services.append(FeedService(settings, core, build_posters(settings, services)))
+        posters = build_posters(settings, services)
+        services.append(FeedService(settings, core, posters, card_posters=card_posters(posters)))
     return services
+
+
+def card_posters(posters: dict) -> dict:
+    """Review-card posters (buttons) on the clients of the platforms' delivery posters."""
+    out: dict = {}
+    if "slack" in posters:
+        from bot.adapters.slack.listeners.actions import SlackCardPoster
+
+        out["slack"] = SlackCardPoster(posters["slack"].client)
+    if "discord" in posters:
+        from bot.adapters.discord.review import DiscordCardPoster
+
+        out["discord"] = DiscordCardPoster(posters["discord"].client)
+    return out
 
 
 def build_web_app(settings: Settings, core: Core, services: list[Service],

@@ -29,6 +29,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--briefing", help="only this briefing's feed with that URL")
     r.set_defaults(func=cmd_remove)
 
+    rv = wsub.add_parser("review-channel", help="name the channel where a briefing's new reports are reviewed")
+    rv.add_argument("--briefing", default=DEFAULT_BRIEFING)
+    rv.add_argument("--platform", choices=["slack", "discord"], required=True)
+    rv.add_argument("--channel", required=True, metavar="ID")
+    rv.add_argument("--workspace", default="", metavar="TEAM_OR_GUILD_ID")
+    rv.set_defaults(func=cmd_review_channel)
+
     po = wsub.add_parser("poll", help="poll now, once: every feed (or the given ids), due or not")
     po.add_argument("ids", nargs="*", type=int, metavar="ID")
     po.set_defaults(func=cmd_poll)
@@ -133,3 +140,17 @@ def cmd_poll(args: argparse.Namespace) -> int:
     print(f"{len(outcomes)} feed(s) polled, {stored} new report(s), {failed} failed."
           + (" Review them: briefbot review" if stored else ""))
     return 1 if failed and failed == len(outcomes) else 0
+
+
+def cmd_review_channel(args: argparse.Namespace) -> int:
+    from bot.ingest import watch
+    from bot.ingest.review_cards import set_review_channel
+
+    _, store = _store()
+    try:
+        briefing = watch.check_briefing(args.briefing)
+    except watch.WatchError as exc:
+        return _fail(str(exc))
+    ch = set_review_channel(store, briefing, args.platform, args.workspace, args.channel.strip(), "cli")
+    print(f"New reports of briefing {ch.briefing} go to {ch.platform} channel {ch.channel} for review.")
+    return 0

@@ -11,7 +11,7 @@ from bot.core.store import Store
 from bot.ingest import watch
 
 USAGE = ("/watch — this briefing's feeds and their status; /watch add URL [minutes] [page]; "
-         "/watch remove ID; /watch poll")
+         "/watch remove ID; /watch poll; /watch review — new reports come here for review")
 
 # Which briefing a channel works on: the briefing it follows, else the default one.
 BriefingOf = Callable[[Asker], Awaitable[str]]
@@ -47,6 +47,13 @@ def register(core: Core, store: Store, briefing_of: BriefingOf, *, default_inter
                 if poll_now is not None:
                     poll_now()
                 return note("Watch", "Polling this briefing's feeds now; new reports go to review.")
+            if action == "review":
+                from bot.ingest.review_cards import set_review_channel
+
+                await asyncio.to_thread(set_review_channel, store, briefing, asker.platform, asker.workspace_id,
+                                        asker.channel_id, f"{asker.platform}:{asker.user_id}")
+                return note("Review channel", f"New reports of briefing {briefing} come to this channel for review, "
+                                              "one message per report with Approve / Reject buttons.")
         except watch.WatchError as exc:
             return note("Cannot watch", f"{exc}. {USAGE}", found=False)
         return note("Watch", f"Unknown action “{action[:20]}”. {USAGE}", found=False)

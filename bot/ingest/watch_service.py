@@ -25,6 +25,7 @@ from bot.delivery import Poster
 from bot.ingest import alert_commands, watch, watch_commands
 from bot.ingest.alerts import Alerter
 from bot.ingest.feeds import Poller, default_ingester, limits_from
+from bot.ingest.review_cards import CardPoster, CardSender
 
 log = logging.getLogger("briefbot.watch")
 
@@ -38,7 +39,8 @@ class FeedService:
 
     def __init__(self, settings: Settings, core: Core, posters: dict[str, Poster] | None = None, *,
                  briefing_of: watch_commands.BriefingOf | None = None,
-                 follow_ups: list[FollowUp] | None = None) -> None:
+                 follow_ups: list[FollowUp] | None = None, card_posters: dict[str, CardPoster] | None = None,
+                 ) -> None:
         self.settings = settings
         self.store: Store = core.store  # type: ignore[assignment]
         watch.ensure_tables(self.store)
@@ -46,7 +48,8 @@ class FeedService:
                              ingester=default_ingester(settings.ingest_auto_approve))
         self.posters = posters or {}
         self.alerter = Alerter(self.store, self.posters, thresholds=settings.alerts_thresholds, owner=w_owner())
-        self.follow_ups: list[FollowUp] = [*(follow_ups or []), self.send_alerts]
+        self.cards = CardSender(self.store, card_posters or {})
+        self.follow_ups: list[FollowUp] = [*(follow_ups or []), self.post_cards, self.send_alerts]
         self.scheduler: AsyncIOScheduler | None = None
         self.feeds: list[watch.Feed] = []
         self.rounds = 0
@@ -102,6 +105,9 @@ class FeedService:
             except Exception:  # noqa: BLE001 - keep the last known status
                 log.warning("could not read the feeds' status")
             self.rounds += 1
+
+    async def post_cards(self) -> None:
+        await self.cards.run()
 
     async def send_alerts(self) -> None:
         await self.alerter.run()

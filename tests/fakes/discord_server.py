@@ -238,6 +238,26 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", data)
         return interaction_id
 
+    async def push_component(self, custom_id: str, message: dict, *, user_id: str | None = None,
+                             permissions: int = 0x4_0000_0000) -> str:
+        """Send INTERACTION_CREATE for a button press (type 3) on `message` in the guild; return its id."""
+        interaction_id = snowflake(next(self._ids))
+        channel = message.get("channel_id") or self.channel_id
+        data: dict[str, Any] = {
+            "id": interaction_id, "application_id": self.app_id, "type": 3, "token": f"tok-{interaction_id}",
+            "version": 1, "locale": "en-US", "attachment_size_limit": 10 * 1024 * 1024,
+            "app_permissions": str((1 << 51) - 1), "entitlements": [], "authorizing_integration_owners": {},
+            "data": {"custom_id": custom_id, "component_type": 2}, "message": message,
+            "guild_id": self.guild_id, "guild_locale": "en-US", "context": 0,
+            "channel": {"id": channel, "type": 0, "guild_id": self.guild_id, "name": "review", "position": 0,
+                        "permission_overwrites": [], "nsfw": False, "flags": 0},
+            "member": {"user": self.user(user_id), "roles": [], "joined_at": "2025-01-01T00:00:00+00:00",
+                       "deaf": False, "mute": False, "flags": 0, "permissions": str(permissions)},
+        }
+        self.pushed[interaction_id] = time.perf_counter()
+        await self.dispatch("INTERACTION_CREATE", data)
+        return interaction_id
+
     async def push_message(self, content: str, *, mention_bot: bool = False, dm: bool = False,
                            author_id: str | None = None, author_bot: bool = False,
                            channel_id: str | None = None, reply_to: str | None = None) -> str:
@@ -442,7 +462,8 @@ class FakeDiscord:
                 return 200, self._nonces[(channel_id, nonce)]
             message = self.message(snowflake(next(self._ids)), channel_id, body.get("content") or "",
                                    self.bot_user(), embeds=body.get("embeds", []), nonce=nonce,
-                                   message_reference=body.get("message_reference"))
+                                   message_reference=body.get("message_reference"),
+                                   components=body.get("components", []))
             if message["message_reference"] is None:
                 del message["message_reference"]
             self.messages[channel_id].append(message)

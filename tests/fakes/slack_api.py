@@ -329,6 +329,15 @@ class FakeSlackAPI:
                                   "message": {"text": call.args.get("text", ""), "ts": ts,
                                               "bot_id": self.bot_id, "user": self.bot_user_id}})
 
+    async def _m_chat_update(self, call: Call, request: web.Request) -> web.Response:
+        problem = self._channel_problem(call.channel)
+        if problem:
+            return self._error(call, problem)
+        if not call.args.get("ts"):
+            return self._error(call, "message_not_found")
+        return web.json_response({"ok": True, "channel": call.channel, "ts": call.args["ts"],
+                                  "text": call.args.get("text", "")})
+
     async def _m_chat_postEphemeral(self, call: Call, request: web.Request) -> web.Response:
         problem = self._channel_problem(call.channel)
         if problem:

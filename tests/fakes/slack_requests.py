@@ -76,3 +76,20 @@ def dm_event(text: str, *, channel: str = "D1DM", user: str = "U1USER", ts: str 
     ts = ts or message_ts()
     return {"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts,
             "channel": channel, "event_ts": ts, **extra}
+
+
+def block_actions_body(action_id: str, value: str, *, channel_id: str = "C1CHAN", message_ts: str = "",
+                       user_id: str = "U1USER", team_id: str = "T0TEST", response_url: str = "") -> str:
+    """A button press as Slack posts it: form field `payload` holding the block_actions JSON."""
+    payload = {
+        "type": "block_actions", "team": {"id": team_id, "domain": "test"},
+        "user": {"id": user_id, "username": "ana", "team_id": team_id}, "api_app_id": "A0TEST",
+        "token": "legacy-verification-token", "trigger_id": f"{next(_ids)}.trigger",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel_id, "is_ephemeral": False},
+        "channel": {"id": channel_id, "name": "review"},
+        "message": {"type": "message", "ts": message_ts, "text": "card", "bot_id": "BBOT"},
+        "response_url": response_url or f"https://hooks.slack.invalid/actions/{team_id}/{next(_ids)}",
+        "actions": [{"type": "button", "action_id": action_id, "block_id": f"b-{value}", "value": value,
+                     "action_ts": f"{int(time.time())}.000100", "text": {"type": "plain_text", "text": action_id}}],
+    }
+    return urlencode({"payload": json.dumps(payload)})

@@ -11,7 +11,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.adapters.discord import commands, messages
+from bot.adapters.discord import commands, messages, review
 from bot.adapters.discord.errors import classify, describe
 from bot.core.commands import Core
 from bot.retry import RetryPolicy, retrying
@@ -81,6 +81,7 @@ class BriefingClient(discord.Client):
         self._responded.set()
         self.tree = Tree(self)
         self.synced: list[app_commands.AppCommand] = []
+        self.reviewers: set[str] = set()  # who may press review buttons besides Manage Server (REVIEW_REVIEWERS)
         commands.register(self.tree, core)
         messages.register(self, core)
 
@@ -127,6 +128,10 @@ class BriefingClient(discord.Client):
             self.synced = await self.tree.sync()
         log.info("slash commands synced", extra={"count": len(self.synced),
                                                  "scope": str(self.guild_id) if self.guild_id else "global"})
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Slash commands go through the tree; button presses on review cards come here.
+        await review.on_component(self, interaction)
 
     async def on_ready(self) -> None:
         log.info("connected to the Discord gateway", extra={"guilds": len(self.guilds)})

@@ -26,7 +26,7 @@ log = logging.getLogger("briefbot.discord")
 
 # Results of these are shown to the channel; help, errors and the admin commands only to the asker.
 PUBLIC = {"briefing", "casualties", "ask", "timeline", "claims", "sources", "who"}
-FEATURES = ("subscribe", "unsubscribe", "subscriptions", "review")
+FEATURES = ("subscribe", "unsubscribe", "subscriptions", "review", "watch")
 ASK_SUGGESTIONS = (
     "How many people have been killed?",
     "How many people have been displaced?",
@@ -182,6 +182,11 @@ async def review(interaction: discord.Interaction, args: str = "") -> None:
     await answer(interaction, "review", args)
 
 
+@app_commands.describe(args="e.g. add URL, remove ID, poll, review (this channel reviews new reports)")
+async def watch(interaction: discord.Interaction, args: str = "") -> None:
+    await answer(interaction, "watch", args)
+
+
 # -- autocomplete ----------------------------------------------------------------------------------
 
 async def who_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -213,6 +218,7 @@ COMMANDS = [
     ("unsubscribe", "Stop a morning briefing in this channel", unsubscribe),
     ("subscriptions", "Morning briefings set up in this server", subscriptions),
     ("review", "Review facts waiting for approval", review),
+    ("watch", "Feeds watched for new reports; add, remove, poll; name the review channel", watch),
 ]
 
 

@@ -25,6 +25,7 @@ class DiscordService:
         self.client = BriefingClient(core, guild_id=settings.discord_guild_id,
                                      application_id=settings.discord_application_id, defer_after=defer_after,
                                      model_answers=settings.openai_enabled, **client_options)
+        self.client.reviewers = set(settings.review_reviewers)
         self.poster = DiscordPoster(self.client)
         self.task: asyncio.Task | None = None
         self.failure: BaseException | None = None

@@ -61,7 +61,8 @@ def build_app(settings: Settings, core: Core, identity: KnownIdentity | None = N
         logger=logging.getLogger("slack_bolt.briefbot"),
         name="briefbot",
     )
-    deps = Deps(core=core, askers=AskerDirectory(settings.slack_admins), model_answers=settings.openai_enabled)
+    deps = Deps(core=core, askers=AskerDirectory(settings.slack_admins), model_answers=settings.openai_enabled,
+                reviewers=set(settings.review_reviewers))
     if isinstance(core.store, Store):
         deps.seen = SeenEvents(shared=EventClaims(core.store))  # retries skipped across replicas too
     app.use(drop_duplicates(deps.seen))

@@ -33,6 +33,8 @@ class Deps:
     slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(ANSWER_SLOTS))
     # One connection pool for the Web API and response URLs, opened by SlackService.start().
     http: aiohttp.ClientSession | None = None
+    # Who may press review buttons besides admins ("slack:U123" or "U123"; REVIEW_REVIEWERS).
+    reviewers: set[str] = field(default_factory=set)
     # How long and how often a reply's posts are retried before the asker is told it was lost.
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 

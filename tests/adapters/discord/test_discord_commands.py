@@ -26,7 +26,7 @@ async def test_commands_sync_to_the_guild_with_names_options_descriptions(fake: 
     assert "global" not in fake.synced
     by_name = {c["name"]: c for c in body}
     assert set(by_name) == {"briefing", "casualties", "ask", "timeline", "claims", "sources", "briefhelp",
-                            "who", "subscribe", "unsubscribe", "subscriptions", "review"}
+                            "who", "subscribe", "unsubscribe", "subscriptions", "review", "watch"}
     assert all(c["description"] for c in body)
     assert by_name["briefing"]["options"] == [
         {"type": 5, "name": "full", "description": "Show every figure, event and claim", "required": False}]
@@ -35,7 +35,7 @@ async def test_commands_sync_to_the_guild_with_names_options_descriptions(fake: 
     who = by_name["who"]["options"][0]
     assert (who["name"], who["required"], who["autocomplete"]) == ("name", True, True)
     assert by_name["subscribe"]["options"][0]["name"] == "args"
-    for name in ("subscribe", "unsubscribe", "subscriptions", "review"):
+    for name in ("subscribe", "unsubscribe", "subscriptions", "review", "watch"):
         assert by_name[name]["default_member_permissions"] == MANAGE_GUILD
     assert by_name["casualties"]["default_member_permissions"] is None
 
@@ -44,7 +44,7 @@ async def test_commands_sync_globally_without_a_guild_id(fake: FakeDiscord, core
     service = await start_service(fake, core, guild=False)
     try:
         assert fake.find("PUT", f"/applications/{fake.app_id}/commands")
-        assert len(fake.synced["global"]) == 12 and fake.guild_id not in fake.synced
+        assert len(fake.synced["global"]) == 13 and fake.guild_id not in fake.synced
     finally:
         await service.stop()
 

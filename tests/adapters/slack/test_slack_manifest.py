@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.core.commands import COMMANDS
 
 MANIFEST = Path(__file__).resolve().parents[3] / "config" / "slack-manifest.yaml"
-FEATURE_COMMANDS = {"subscribe", "unsubscribe", "subscriptions", "review"}
+FEATURE_COMMANDS = {"subscribe", "unsubscribe", "subscriptions", "review", "watch"}
 
 
 def test_manifest_lists_every_command_event_and_scope() -> None:
@@ -25,6 +25,7 @@ def test_manifest_lists_every_command_event_and_scope() -> None:
             "files:write"} <= scopes
     # One request URL for everything, on the path the bot serves.
     path = Settings.model_fields["slack_events_path"].default
-    urls = {c["url"] for c in manifest["features"]["slash_commands"]} | {events["request_url"]}
+    urls = ({c["url"] for c in manifest["features"]["slash_commands"]} | {events["request_url"]}
+            | {manifest["settings"]["interactivity"]["request_url"]})
     assert len(urls) == 1 and urls.pop().endswith(path)
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
