@@ -342,7 +342,10 @@ class OfflineEngine:
         ranked = self.rank(qterms, q)
         # Structured facts answer first; the sources' own sentences where none fits.
         strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]
-        from_sources = (not ranked or self.sentence_like(ranked[0][1])) and not strange
+        # An actor's profile answers "who is ...?"; for anything else the sources' sentences do.
+        from_sources = (not ranked or self.sentence_like(ranked[0][1]) or (
+            self.thin_actor(ranked[0][1].obj)
+            and not re.match(r"\s*(who|what\s+(role|position|title|job))\b", q, re.I))) and not strange
         if from_sources and ranked:
             ranked = self.prefer_sentences(q, ranked)
         if from_sources and NAME_ASK.search(q):
@@ -454,6 +457,14 @@ class OfflineEngine:
         obj = doc.obj
         return isinstance(obj, Fact) and any(obj.statement.strip() in e.quote or e.quote in obj.statement
                                              for e in obj.evidence)
+
+    def thin_actor(self, obj: object) -> bool:
+        """An actor fact that says only who holds which office, as ingest names them in a report."""
+        if not isinstance(obj, Actor):
+            return False
+        known = set(terms(" ".join([obj.name, *obj.aliases, obj.role or "", obj.country or "",
+                                    *(s.title for s in self.briefing.sources)])))
+        return not (set(terms(obj.statement)) - known - {"name", term("named")})
 
     def prefer_sentences(self, q: str, ranked: list[tuple[float, Doc]]) -> list[tuple[float, Doc]]:
         """Put the source sentence the sentence index rates best (names, context, dates) first."""

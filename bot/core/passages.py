@@ -34,6 +34,8 @@ DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish", "ans", "ians", "is", "ns
 FUTURE = re.compile(r"\b(will|would|due\s+to|due\s+(on|in|within)|expected\s+to|to\s+be\s+held|planned|scheduled|"
                     r"plans?\s+to|set\s+to|next\s+week|next\s+month|in\s+the\s+coming|pending|within\s+(five|\d+)\s+days)\b",
                     re.I)
+SPEAKER = re.compile(r"\b(?:what|how)\s+(?:did|does|has|have|had)\s+(?P<who>[\w' .-]+?)\s+(?:say|tell|announce|claim|"
+                     r"write|post|vow|promise|warn|reply|respond|answer|call|ask|demand|admit|deny)\b", re.I)
 OPEN = re.compile(r"\b(not\s+(yet\s+)?clear|unclear|remains?\s+(disputed|uncertain|unclear)|whether|pending|"
                   r"uncertain|has\s+proposed|has\s+been\s+proposed)\b", re.I)
 
@@ -97,6 +99,7 @@ class SentenceIndex:
         capital: Counter = Counter()
         lower: Counter = Counter()
         self.acronyms: dict[str, set[str]] = defaultdict(set)
+        self.spelling: dict[str, tuple[str, int]] = {}  # initials -> the name they most often stand for
         sequences: Counter = Counter()
         followed: Counter = Counter()
         alone: Counter = Counter()
@@ -140,6 +143,7 @@ class SentenceIndex:
                 (capital if w[0].isupper() else lower)[w.lower().rstrip("'’s")] += 1
             for m in ACRONYM_DEF.finditer(source.text):
                 self.acronyms[m.group(2).lower()] |= set(terms(m.group(1)))
+                self.spelling[m.group(2).lower()] = (m.group(1), 99)
             for m in NAME_SEQ.finditer(source.text):
                 parts = [p for p in m.group(0).split() if p.lower() != "of"]
                 for i in range(len(parts)):
@@ -148,12 +152,16 @@ class SentenceIndex:
             # First names: capitalised words the sources never write without a capitalised word after them.
             for m in re.finditer(r"\b([A-Z][a-z]+)\b(\s+[A-Z])?", source.text):
                 (followed if m.group(2) else alone)[m.group(1).lower()] += 1
+        spelt = set(self.acronyms)
         for seq, _n in sequences.items():
+            # Initials stand for a name only when the sources spell none out for them ("SA": South Africa).
+            if "-" in seq:
+                continue
             initials = "".join(p[0] for p in seq.split()).lower()
-            if initials not in self.acronyms or len(self.acronyms[initials]) == 0:
-                self.acronyms.setdefault(initials, set())
-            if 2 <= len(initials) <= 6:
+            if 2 <= len(initials) <= 6 and initials not in spelt:
                 self.acronyms[initials] |= {t for t in terms(seq) if t not in STOPWORDS}
+                if _n > self.spelling.get(initials, ("", 0))[1]:
+                    self.spelling[initials] = (seq, _n)
         # A name is a word the sources write capitalised (not only at the start of a sentence).
         self.raw_words = set(capital) | set(lower)
         self.first_names = {w for w in followed if w not in alone and w not in lower}
@@ -210,9 +218,9 @@ class SentenceIndex:
         """'SA soldiers' -> the names the sources spell with those initials, so they can be matched."""
         def repl(m: re.Match[str]) -> str:
             w = m.group(0).lower()
-            if term(w) in self.vocab or not self.acronyms.get(w):
+            if term(w) in self.vocab or w not in self.spelling:
                 return m.group(0)
-            return m.group(0) + " " + " ".join(sorted(self.acronyms[w]))
+            return f"{m.group(0)} ({self.spelling[w][0]})"
         return re.sub(r"\b[A-Z]{2,6}\b", repl, q)
 
     # -- search -----------------------------------------------------------------------------------------
@@ -245,19 +253,27 @@ class SentenceIndex:
                groups: list[set[str]] | None = None) -> list[tuple[float, Sentence]]:
         qterms = qterms if qterms is not None else {t for t in terms(q)}
         groups = groups if groups is not None else self.name_groups(q)
+        grouped = set().union(*groups) if groups else set()
+        plain = qterms - grouped
+        # The thing a 'which/what X' question asks about counts double ("which commanders were killed").
+        focus = {term(m.group(2).lower()) for m in re.finditer(r"\b(which|what)\s+(?:\w+\s+)?([a-z]+)\b(?=\s+(?:were|was|did|"
+                                                             r"are|is|have|has|had)\b)", q, re.I)}
+        said = SPEAKER.search(q)
+        speakers = [g for g in self.name_groups(said.group("who"))] if said else []
         candidates: set[int] = set()
-        for t in qterms:
+        for t in qterms | grouped:
             candidates.update(self.postings.get(t, ()))
-        for g in groups:
-            for t in g:
-                candidates.update(self.postings.get(t, ()))
         out = []
         for i in candidates:
             s = self.sentences[i]
             if s.flagged or s.n in self.exclude:
                 continue
-            sc = self.score(s, qterms | set().union(*groups) if groups else qterms)
+            sc = self.score(s, plain) + self.score(s, plain & focus)
+            for g in groups:
+                sc += max(self.score(s, {t}) for t in g)
             sc *= 0.3 + 0.7 * self.name_cover(s, groups)
+            if speakers and all(g & set(s.tf) for g in speakers):
+                sc *= 1.5  # "what did X say": X's own sentence
             out.append((sc, s))
         out.sort(key=lambda x: (-x[0], x[1].n))
         return out[:k]

@@ -78,6 +78,9 @@ YES_NO = re.compile(r"^\s*(did|does|do|is|are|was|were|has|have|had|can|could|wi
 WHY = re.compile(r"^\s*why\s+(did|does|do|is|are|was|were|has|have|had)\s+(?P<rest>.+)$", re.I)
 
 
+PEOPLE_TERMS = frozenset({"people", "kill", "injur", "displac", "civilian", "dead", "resident", "victim", "individual"})
+
+
 def day(d: dt.date) -> str:
     return f"{d.day} {d.strftime('%b %Y')}"
 
@@ -138,7 +141,10 @@ class SourceAnswers:
                 if groups and cover < 0.6:
                     continue
                 topic = self.index.coverage(s, topical, ctx_weight=0.4) if topical else 1.0
-                pool.append((0.6 * cover + 0.4 * topic if groups else topic, s, m))
+                rel = 0.6 * cover + 0.4 * topic if groups else topic
+                if not nouns and m.noun and not {term(w) for w in words(m.noun)} & PEOPLE_TERMS:
+                    rel *= 0.7  # a toll question is about everyone, not "13 foreign soldiers"
+                pool.append((rel, s, m))
         if not pool:
             return None
         top = max(r for r, _, _ in pool)
@@ -429,7 +435,7 @@ class SourceAnswers:
             text = "This is contested. " + " ".join(s.text for s in chosen)
             return self.answer(q, text, chosen, "contested")
         if YES_NO.match(q) and near:
-            chosen = near[:2] if len(near) > 1 and hits[1][0] >= 0.8 * top else near[:1]
+            chosen = near[:2] if len(near) > 1 and hits[1][0] >= 0.65 * top else near[:1]
             chosen.sort(key=lambda s: (s.source.published_at, s.n))
             lead = "No — " if NEGATION.search(chosen[-1].text) else ""
             return self.answer(q, lead + " ".join(s.text for s in chosen), chosen, "yes_no")

@@ -104,8 +104,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "president": ("president", "potus"),
     "province": ("province", "provinces", "provincial", "region", "area", "areas", "district"),
     "sign": ("sign", "signed", "signing", "signature", "concluded", "inked"),
-    "withdraw": ("withdraw", "withdrawal", "withdrawing", "withdrew", "pull", "pullback", "retreat",
-                 "troops", "forces", "force"),
+    "withdraw": ("withdraw", "withdrawal", "withdrawing", "withdrew", "pull", "pullback", "retreat"),
     "remove": ("remove", "removal", "removed", "removing", "clear", "clearing", "demine"),
     "duration": ("long", "lasted", "last", "lasting", "duration", "sixth", "six"),
     "saturday": ("saturday", "weekend"),
@@ -143,8 +142,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "retaliation": ("retaliation", "retaliate", "retaliated", "retaliatory", "response", "respond",
                     "responded", "reprisal"),
     "agree": ("agree", "agreed", "agrees", "agreeing", "accepted", "accept", "consent", "consented"),
-    "military": ("military", "army", "armed", "soldier", "soldiers", "troop", "navy", "air", "defence",
-                 "defense"),
+    "military": ("military", "army", "armed", "soldier", "soldiers", "troop", "troops", "navy", "air", "defence",
+                 "defense", "forces", "force", "servicemen", "personnel"),
 }
 
 CONCEPT_OF: dict[str, str] = {}
