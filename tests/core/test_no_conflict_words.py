@@ -64,7 +64,9 @@ def pack_names() -> set[str]:
 TITLES = set("""president secretary prime minister ministry national nations press house defence defense french
 english general council security foreign health human rights supreme united states state armed forces army military
 media agency office guards revolutionary community development union european african southern eastern western
-northern central international organization organisation department court parliament assembly""".split())
+northern central international organization organisation department court parliament assembly board center centre
+republic river strait lake mountain mountains island gulf sea bay valley city town province district region airport
+base camp hospital university bank company committee mission medical""".split())
 
 
 def code_strings(path: Path) -> list[tuple[int, str]]:
