@@ -270,7 +270,8 @@ class SentenceIndex:
                 continue
             sc = self.score(s, plain) + self.score(s, plain & focus)
             for g in groups:
-                sc += max(self.score(s, {t}) for t in g)
+                each = sorted((self.score(s, {t}) for t in g), reverse=True)
+                sc += each[0] + 0.3 * sum(each[1:])  # a name spelt out counts a little more than its initials
             sc *= 0.3 + 0.7 * self.name_cover(s, groups)
             if speakers and all(g & set(s.tf) for g in speakers):
                 sc *= 1.5  # "what did X say": X's own sentence
