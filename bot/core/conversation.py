@@ -104,10 +104,11 @@ class Conversations:
 # -- reading a follow-up -----------------------------------------------------------------------------
 
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|himself|herself)\b", re.I)
-_GROUP_PRONOUN = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
+_GROUP_PRONOUN = re.compile(r"\b(they|them|their|theirs|themselves)\b(?!['’])", re.I)
 _THING_PRONOUN = re.compile(r"\b(it|its|that|this)\b", re.I)
 # "is it true that ...", "it is reported": "it" stands for nothing there.
-_DUMMY_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|confirmed|known|clear|possible|likely|correct|right|"
+_DUMMY_IT = re.compile(r"\b(?:is|was|isn't|wasn't)\s+it\b|\bit\s+(?:is|was|'s|’s)\s*[?.!]*\s*$|\bit\s+(?:is|was|'s|’s)\s+(?:getting|going)\b|"
+                       r"\b(?:is|was|isn't|wasn't)\s+it\s+(?:true|confirmed|known|clear|possible|likely|correct|right|"
                        r"accurate|the\s+case)\b|\bit\s+(?:is|was|'s)\s+(?:said|reported|claimed|alleged|unclear|"
                        r"clear|true|known)\b|\bhow\s+(?:is|was)\s+it\s+going\b", re.I)
 # "that"/"this" as a pronoun: last in the question, or followed by a verb of its own.
@@ -209,6 +210,15 @@ def names_in(text: str, multiword: bool) -> list[str]:
 def unquoted(text: str) -> str:
     """An answer without the titles and quotes inside it: "According to “US bombs ...”" names no actor."""
     return _QUOTED.sub(" ", text)
+
+
+# Verbs a question puts before "it" ("what did Trump call it?"): not a thing "it" could stand for.
+_QUESTION_VERBS = frozenset("""say says call calls mean means do make get see know want ask tell give sign announce
+    confirm deny start end cause trigger describe report verify think consider hold break stop expect keep
+    happen win lose stand support oppose accept reject explain""".split())
+_PLURAL_BEFORE = re.compile(r"\b(?:people|persons|civilians|soldiers|troops|families|residents|leaders|sides|"
+                            r"countries|nations|parties|governments|officials|both|all|many|most|some|several)\b",
+                            re.I)
 
 
 @dataclass
@@ -334,16 +344,30 @@ class Reader:
             person = self.person(history)
             if person is not None:
                 out = _PERSON_PRONOUN.sub(lambda m: possessive(m, person, out), out)
-        if _GROUP_PRONOUN.search(out) and not any(a.kind != "person" for a in named_here) and len(named_here) < 2:
+        group_word = _GROUP_PRONOUN.search(out)
+        # "Have a dozen people lost their lives?", "did both countries say they ...": they are named before.
+        if group_word and not any(a.kind != "person" for a in named_here) and len(named_here) < 2 \
+                and not _PLURAL_BEFORE.search(out[:group_word.start()]):
             group = self.group(history)
             names = join_names(group) if group else ""
             if names:
                 out = _GROUP_PRONOUN.sub(lambda m: possessive(m, names, out), out)
-        if not named_here and (_THING_PRONOUN.search(out)):
+        thing = _THING_PRONOUN.search(out)
+        # "it" after a thing of its own ("how was the accord received when it was signed?") is that thing;
+        # after a question the briefing could not answer, there is nothing for it to stand for.
+        if not named_here and thing and history[-1].found and not self.noun_before(out[:thing.start()]):
             topic = self.topic(history)
             if topic:
                 out = self.things(out, topic)
         return out
+
+    @staticmethod
+    def noun_before(text: str) -> bool:
+        for w in re.findall(r"[a-z][a-z'-]+", text.lower()):
+            if w not in STOPWORDS and w not in _TOPIC_SKIP and w not in _QUESTION_VERBS \
+                    and not (len(w) > 4 and w.endswith(("ed", "ing"))):
+                return True
+        return False
 
     @staticmethod
     def things(q: str, topic: str) -> str:
@@ -373,6 +397,8 @@ class Reader:
         fragment = fragment.rstrip(" ?!.")
         if not fragment:
             return None
+        if m is None and not self.only_a_slot(fragment):
+            return None
         if _QUESTION_START.match(fragment):
             # "and who fired first?": a question of its own once the "and" is gone.
             return self.pronouns(fragment + "?", history) if m else None
@@ -386,6 +412,14 @@ class Reader:
             return None
         # "what about the ceasefire?" after a question on something else: the new topic, asked plainly.
         return f"what about {fragment}?"
+
+    def only_a_slot(self, fragment: str) -> bool:
+        """'the injured', 'Thailand', 'on 8 December': nothing but an actor, a figure word or a date."""
+        rest = fragment
+        for start, end, _actor in self.actors_in(fragment):
+            rest = rest.replace(fragment[start:end], " ")
+        rest = _METRIC_RE.sub(" ", _DATE_RE.sub(" ", rest))
+        return not [w for w in re.findall(r"[\w'’-]+", rest) if w.lower() not in STOPWORDS and w.lower() != "on"]
 
     @staticmethod
     def swap_metric(prev: str, fragment: str) -> str | None:

@@ -175,3 +175,30 @@ def test_small_talk_is_only_the_whole_message() -> None:
     assert small_talk("hello there!") == "greeting" and small_talk("thanks a lot") == "thanks"
     assert small_talk("hi, how many died?") is None and small_talk("who helped Cambodia?") is None
     assert small_talk("help") == "help" and small_talk("helpers of the accord?") is None
+
+
+def scored(item: dict, reply) -> bool:  # noqa: ANN001 - a Reply
+    text = reply.answer or reply.to_text()
+    if item["kind"] == "refuse":
+        return reply.found is False or bool(REFUSAL.search(text))
+    return reply.found and all(any(re.search(p, text, re.I) for p in g) for g in item.get("expect", [])) \
+        and not any(re.search(p, text, re.I) for p in item.get("forbid", []))
+
+
+async def test_a_new_question_in_a_thread_is_not_bent_by_the_one_before(shipped: Core) -> None:
+    """Every question of the standalone sets, asked right after the one before it in one conversation, is
+    answered as well as when asked alone: context only ever fills in what a question leaves out."""
+    sets = sorted(DATA.glob("heldout*.yaml")) + [DATA / "paraphrases.yaml"]
+    worse, asked = [], 0
+    for path in sets:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for i in range(1, len(items)):
+            before, item = items[i - 1], items[i]
+            alone = await shipped.handle("ask", item["q"], Asker())
+            if not scored(item, alone):
+                continue
+            chained = await conversation(shipped, [before["q"], item["q"]], f"{path.stem}:{i}")
+            asked += 1
+            if not scored(item, chained):
+                worse.append((path.stem, item["id"], before["q"], item["q"], chained.answer[:80]))
+    assert asked > 300 and len(worse) <= asked // 100, worse
