@@ -405,7 +405,7 @@ class Reader:
         fragment = self.pronouns(fragment, history)
         prev = history[-1].standalone.rstrip(" ?!.")
         put = (self.swap_metric(prev, fragment) or self.swap_actor(prev, fragment)
-               or self.swap_date(prev, fragment))
+               or self.swap_date(prev, fragment) or self.swap_name(prev, fragment))
         if put:
             return put + "?"
         if m is None:
@@ -443,6 +443,17 @@ class Reader:
             return None
         s, e, _ = same_kind[0]
         return prev[:s] + actor.name + prev[e:]
+
+    def swap_name(self, prev: str, fragment: str) -> str | None:
+        """'and in Israel?' after 'how many were killed in Iran?': a written name for a written name, when
+        the briefing's actor list has neither (ingested reports name more places than it lists)."""
+        if self.actors_in(fragment) or self.actors_in(prev):
+            return None
+        new = [n for n in names_in(" " + fragment, multiword=False) if n.lower() not in STOPWORDS]
+        old = names_in(prev, multiword=False)
+        if len(new) != 1 or len(old) != 1 or new[0] == old[0]:
+            return None
+        return re.sub(rf"\b{re.escape(old[0])}\b", new[0], prev, count=1)
 
     @staticmethod
     def swap_date(prev: str, fragment: str) -> str | None:
