@@ -357,13 +357,15 @@ class OfflineEngine:
             return ans
         if from_sources and WHEN.match(q) and (ans := self.sources.when(q)):
             return ans
-        if from_sources and (YES_NO.match(q) or WHY.match(q) or WHO_CONTESTED.match(q)) \
+        # A why-question's verb the sources never use is what a false premise looks like: check it.
+        if (from_sources or (WHY.match(q) and ranked)) and (YES_NO.match(q) or WHY.match(q) or WHO_CONTESTED.match(q)) \
                 and (ans := self.sources.statement(q)):
             return ans
         if not ranked:
             return self.refuse(q, NOT_COVERED, "no_match")
         _score, best = ranked[0]
-        if self.coverage(qterms, best) < MIN_COVERAGE:
+        if self.coverage(qterms, best) < MIN_COVERAGE and not (
+                from_sources and best.kind == "passage" and self.sentence_coverage(q, qterms) >= MIN_COVERAGE):
             return self.refuse(q, NOT_COVERED, "weak_match")
         if OVERVIEW.search(q) or SUMMARY.search(q) or COMPARE.search(q):
             return self.summary(q, ranked)
@@ -457,6 +459,11 @@ class OfflineEngine:
         obj = doc.obj
         return isinstance(obj, Fact) and any(obj.statement.strip() in e.quote or e.quote in obj.statement
                                              for e in obj.evidence)
+
+    def sentence_coverage(self, q: str, qterms: list[str]) -> float:
+        """How much of the question the best source sentence covers, its neighbour's names included."""
+        hits = self.index.search(q, k=1)
+        return self.index.coverage(hits[0][1], set(qterms)) if hits else 0.0
 
     def thin_actor(self, obj: object) -> bool:
         """An actor fact that says only who holds which office, as ingest names them in a report."""
@@ -717,7 +724,7 @@ class OfflineEngine:
         cite = Citer(self.briefing)
         evidence = list(best.evidence)
         said = best.text
-        if re.match(r"\s*(who|whom|whose)\b", q, re.I) and re.match(r"(He|She|They|It|His|Her)\b", best.text):
+        if re.search(r"\b(who|whom|whose)\b", q, re.I) and re.match(r"(He|She|They|It|His|Her)\b", best.text):
             # "Who said it?" answered by "He said ...": the sentence before names him.
             before = self.index.before(best.text)
             if before is not None:

@@ -86,7 +86,7 @@ def mentions_in(text: str) -> list[Mention]:
             continue
         if re.fullmatch(r"(19|20)\d\d", num) or (num.isalpha() and num.lower() == "one" and not m.group("qual")):
             continue  # years; "one" is far more often a pronoun than a count
-        before = text[max(0, m.start() - 40):m.start()]
+        before = text[max(0, m.start() - 100):m.start()]
         if re.search(r"[A-Z][\w-]*\s*$", before) and not re.search(r"\b(to|at|of|put|said|and|by|from|than|that)\s*$",
                                                                  before, re.I) and not num.isalpha():
             continue  # "Resolution 2773", "Group of Seven"
@@ -110,7 +110,7 @@ def mentions_in(text: str) -> list[Mention]:
         metric = {term(w) for w in words(clause)[:8]} & set(METRIC_TERMS)
         if not metric:
             lead = re.split(r"[;:]|\d", before)[-1]
-            metric = {term(w) for w in words(lead)[-8:]} & set(METRIC_TERMS)
+            metric = {term(w) for w in words(lead)[-12:]} & set(METRIC_TERMS)
         if not metric and out and re.search(r"\bfrom\s*$", before):
             metric = set(out[-1].metrics)  # "killed 24 people ..., up from three"
         out.append(Mention(value=value, text=m.group(0).strip(), noun=" ".join(noun_words), metrics=frozenset(metric),

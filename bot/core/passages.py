@@ -17,7 +17,7 @@ from bot.core.dates import sentence_dates
 from bot.core.mentions import Mention, mentions_in
 from bot.core.models import Briefing, Evidence, Source
 from bot.core.reading import split_sentences
-from bot.core.text import STOPWORDS, term, terms, words
+from bot.core.text import STOPWORDS, stem, term, terms, words
 
 # Text addressed to a reader or a model inside a source: never a fact, never an answer.
 ADDRESSED = re.compile(r"\b(ignore|disregard|forget)\s+(all\s+)?(the\s+)?(previous|prior|above|earlier)\s+"
@@ -166,7 +166,8 @@ class SentenceIndex:
         self.raw_words = set(capital) | set(lower)
         self.first_names = {w for w in followed if w not in alone and w not in lower}
         self.name_words = {w for w, k in capital.items() if k >= 1 and k > 2 * lower.get(w, 0) and len(w) > 1}
-        self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS}
+        # Concept terms ("Air Base" -> military) are never names, only the word's own stem is.
+        self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS and term(w) == stem(w)}
         self.postings: dict[str, list[int]] = defaultdict(list)
         for s in self.sentences:
             for t in s.tf:
@@ -286,7 +287,7 @@ class SentenceIndex:
             return 0.0
         mean = sum(self.idf.values()) / len(self.idf) if self.idf else 1.0
         total = sum(self.idf.get(t, mean) for t in wanted)
-        got = sum(self.idf[t] * (1.0 if t in s.tf else ctx_weight) for t in wanted if t in s.tf or t in s.ctx)
+        got = sum(self.idf.get(t, mean) * (1.0 if t in s.tf else ctx_weight) for t in wanted if t in s.tf or t in s.ctx)
         return got / total if total else 0.0
 
     def knows(self, word: str) -> bool:

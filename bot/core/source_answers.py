@@ -125,7 +125,7 @@ class SourceAnswers:
                    and not t.isdigit() and t not in nouns and t not in MONTHS}
         asked = {int(n.replace(",", "")) for n in re.findall(r"\b\d[\d,]*\b", q) if len(n) < 12}
         asked -= {d.day for d in question_dates(q, self.briefing.as_of)}
-        if asked:
+        if asked and not nouns:  # "of the 40 civilians killed, how many were children": the count asked is of children
             return self.figure_number(q, asked, metrics)
         name_terms = set().union(*groups) if groups else set()
         topical -= name_terms
@@ -190,7 +190,7 @@ class SourceAnswers:
         chosen: list[Sentence] = []
         for n in sorted(asked):
             found = [(self.index.name_cover(s, groups), s) for s in self.index.sentences if not s.flagged
-                     and any(m.value == n for m in s.mentions)]
+                     and any(m.value == n and (not metrics or metrics & m.metrics) for m in s.mentions)]
             if found:
                 found.sort(key=lambda p: (-p[0], p[1].n))
                 if found[0][1] not in chosen:
@@ -414,13 +414,14 @@ class SourceAnswers:
                 if opposites:
                     contra += [s for _, s in hits if any(re.search(rf"\b{o}", s.text, re.I) for o in opposites)]
             # "Why did X's meeting end without a decision?" when the sources say there was no such meeting.
-            contra += [s for s in near if DENIAL.search(s.text)]
+            contra += [s for _, s in hits if DENIAL.search(s.text) and self.index.name_cover(s, groups) >= 0.5]
             if contra:
                 order = {s.n: i for i, (_, s) in enumerate(hits)}
                 chosen = sorted(set(contra), key=lambda s: order.get(s.n, 99))[:2]
                 text = "The sources do not bear out that premise: " + " ".join(s.text for s in chosen)
                 return self.answer(q, text, chosen, "premise")
-        disputed = [s for s in near[:4] if DISPUTE.search(s.text)]
+        disputed = [s for s in near[:4] if DISPUTE.search(s.text) or (
+            (nxt := self.index.following(s)) is not None and DISPUTE.search(nxt.text))]
         if disputed and (YES_NO.match(q) or WHO_CONTESTED.match(q)):
             chosen: list[Sentence] = []
             for s in near[:4]:
