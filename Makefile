@@ -10,12 +10,23 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean
 
+# Set-up prints one line per step. pip runs with -qq (errors only); a machine-wide pip configuration
+# pointing at missing folders makes pip warn "Location ... is ignored" once per package: those lines are
+# dropped, anything else pip prints (errors) is shown, and a failing pip still fails the step (pipefail).
+SHELL := /bin/bash
+PIP_NOISE := { grep -v -e "is ignored: it is neither a file nor a directory" >&2 || true; }
+PIP := PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_WARN_SCRIPT_LOCATION=1 $(BIN)/python -m pip install -qq
+
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "briefbot needs Python 3.11 or newer: none found (set PYTHON=/path/to/python3.11)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "set-up 1/3: virtual environment in $(VENV) ($(PYTHON))"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "set-up 2/3: pip"
+	@set -o pipefail; $(PIP) --upgrade pip 2>&1 | $(PIP_NOISE)
+	@echo "set-up 3/3: briefbot and its dependencies (a minute or two the first time)"
+	@set -o pipefail; $(PIP) -e '.[dev]' 2>&1 | $(PIP_NOISE)
 	@touch $(STAMP)
+	@echo "set-up done"
 
 run: $(STAMP)
 	$(BIN)/briefbot run

@@ -29,25 +29,53 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        print("Configuration problems:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  - {problem}", file=sys.stderr)
+        print_problems(exc.problems, as_json=args.json)
         return 2
     problems, notes = check(settings, connect=args.connect)
+    if problems:
+        # The same whatever the problem: every problem, each naming the setting and where it is set; the
+        # table follows once nothing is left to fix (a half-valid table would mislead).
+        where = origins(settings)
+        print_problems([with_origin(p, where) for p in problems], notes, as_json=args.json)
+        return 2
     if args.json:
-        print(json.dumps({"settings": settings.masked(), "origins": origins(settings), "problems": problems,
+        print(json.dumps({"settings": settings.masked(), "origins": origins(settings), "problems": [],
                           "notes": notes}, indent=2, default=str))
     else:
         print_settings(settings)
         for note in notes:
             print(f"note: {note}")
-        if problems:
-            print("Configuration problems:", file=sys.stderr)
-            for problem in problems:
-                print(f"  - {problem}", file=sys.stderr)
-        else:
-            print("Configuration OK.")
-    return 2 if problems else 0
+        print("Configuration OK.")
+    return 0
+
+
+def print_problems(problems: list[str], notes: list[str] | None = None, *, as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps({"settings": None, "origins": None, "problems": problems, "notes": notes or []},
+                         indent=2))
+        return
+    for note in notes or []:
+        print(f"note: {note}")
+    print("Configuration problems:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print("Fix these and run `briefbot check-config` again to see the effective configuration.",
+          file=sys.stderr)
+
+
+def with_origin(problem: str, where: dict[str, str]) -> str:
+    """The problem, with where the setting it starts with is set, as validation errors say it."""
+    for name, origin in where.items():
+        env_name = name.upper()
+        if not problem.startswith(env_name + " ") or origin == "default":
+            continue
+        if origin in ("environment", ".env"):
+            source = f"from {'the environment' if origin == 'environment' else '.env'}"
+        else:  # "config/settings.toml [http] port"
+            path, _, key = origin.partition(" ")
+            source = f"{key} in {path}"
+        return f"{problem} ({source})"
+    return problem
 
 
 def origins(settings: Settings) -> dict[str, str]:

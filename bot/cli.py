@@ -119,10 +119,22 @@ def question_line(line: str) -> tuple[str, str]:
 
 def simple_command(name: str) -> Callable[[argparse.Namespace], int]:
     def handler(args: argparse.Namespace) -> int:
+        if getattr(args, "chart", None):
+            from bot.ingest.chart import chart_path_problem
+
+            problem = chart_path_problem(args.chart)
+            if problem:
+                raise CliError(f"--chart {problem}")
         core = core_from_settings()
         text = "full" if getattr(args, "full", False) else " ".join(getattr(args, "name", []) or [])
         reply = asyncio.run(core.handle(name, text))
-        print_reply(reply, getattr(args, "json", False))
+        if getattr(args, "json", False):
+            # Data, not the chat text: numbers, qualifiers, dates and sources as fields.
+            from bot.core.data import for_command
+
+            print(json.dumps(for_command(core.briefing, name, text), ensure_ascii=False, indent=2))
+        else:
+            print_reply(reply)
         if getattr(args, "chart", None):
             from bot.ingest.chart import write_chart
 
@@ -179,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=text)
         c.add_argument("--json", action="store_true")
         if name == "casualties":
-            c.add_argument("--chart", metavar="FILE", help="also draw each figure series over time (PNG)")
+            c.add_argument("--chart", metavar="FILE",
+                           help="also draw each figure series over time (FILE.png or FILE.svg)")
         c.set_defaults(func=simple_command(name))
 
     w = sub.add_parser("who", help="profile of a person or body")

@@ -64,9 +64,9 @@ def test_corrupt_database_is_one_line_naming_the_file(tmp_path: Path) -> None:
 
 def test_casualties_json_and_briefing(tmp_path: Path) -> None:
     proc = run(["casualties", "--json"], tmp_path)
-    data = json.loads(proc.stdout)
-    values = [f["value"] for s in data["sections"] for f in s["fields"]]
-    assert any("nearly 60" in v for v in values)
+    data = json.loads(proc.stdout)  # data, not display strings (see tests/test_cli_output.py)
+    figures = [s["current"] for s in data["series"]]
+    assert any((f["value"], f["qualifier"]) == (60, "nearly") for f in figures)
     text = run(["briefing", "--full"], tmp_path).stdout.decode()
     assert "Cambodia–Thailand border conflict" in text and "Coming up" in text
 

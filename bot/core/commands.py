@@ -223,8 +223,9 @@ def contested_section(b: Briefing, mark: Callable[[list], str], full: bool) -> S
     items = []
     for topic, group in topics.items():
         if full:
-            says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]} {mark(c.evidence)}".rstrip()
-                             for c in group)
+            # Who says what: each side with its claim, never a bare "X says [1]".
+            says = "; ".join(f"{actor_name(b, c.by)} {STANCE_WORDS[c.stance]}: {c.claim} {mark(c.evidence)}"
+                             .rstrip() for c in group)
             items.append(f"{topic} — {worst_status(group)}: {says}")
         else:
             who = ", ".join(dict.fromkeys(actor_name(b, c.by) for c in group))

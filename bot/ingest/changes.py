@@ -6,10 +6,10 @@ import datetime as dt
 
 from bot.core.citations import Citer
 from bot.core.figures import change_text, is_headline, series_of
-from bot.core.models import Briefing
+from bot.core.models import Actor, Briefing, Fact
 from bot.core.reply import Reply, Section
 
-KIND_LABELS = {"actors": "Person", "events": "Event", "claims": "Claim", "requests": "Request",
+KIND_LABELS = {"actors": "Actor", "events": "Event", "claims": "Claim", "requests": "Request",
                "agreements": "Agreement", "upcoming": "Upcoming", "notes": "Note"}
 
 
@@ -32,19 +32,48 @@ def figure_changes(b: Briefing, since: dt.date, cite: Citer | None = None) -> li
 def fact_changes(b: Briefing, since: dt.date, cite: Citer | None = None) -> list[str]:
     """Facts resting on a report published on or after `since`: new ones, and updated ones (older
     evidence plus newer, like an announced meeting now held)."""
+    out = []
+    for label, verb, fact, newer in changed_facts(b, since):
+        text = getattr(fact, "summary", "") or fact.statement
+        marks = cite.cite(newer) if cite else ""
+        out.append(f"{label} ({verb}): {text} {marks}".rstrip())
+    return out
+
+
+def kind_label(attr: str, fact: Fact) -> str:
+    """'Person', 'Country', 'Government' ... for an actor (by its kind), else the kind of fact."""
+    if isinstance(fact, Actor):
+        return fact.kind.capitalize()
+    return KIND_LABELS[attr]
+
+
+def changed_facts(b: Briefing, since: dt.date) -> list[tuple[str, str, Fact, list]]:
+    """(label, "new" | "updated", fact, its evidence from reports on or after `since`) per changed fact."""
     dates = {s.id: s.published_at for s in b.sources}
     out = []
-    for attr, label in KIND_LABELS.items():
+    for attr in KIND_LABELS:
         for fact in getattr(b, attr):
-            when = [dates.get(e.source_id) for e in fact.evidence if e.source_id in dates]
-            newer = [e for e, d in zip(fact.evidence, when, strict=True) if d is not None and d >= since]
+            # Evidence whose report is unknown counts as neither new nor old (not as "new").
+            dated = [(e, dates[e.source_id]) for e in fact.evidence if e.source_id in dates]
+            newer = [e for e, d in dated if d >= since]
             if not newer:
                 continue
-            verb = "updated" if any(d is not None and d < since for d in when) else "new"
-            text = getattr(fact, "summary", "") or fact.statement
-            marks = cite.cite(newer) if cite else ""
-            out.append(f"{label} ({verb}): {text} {marks}".rstrip())
+            verb = "updated" if any(d < since for _, d in dated) else "new"
+            out.append((kind_label(attr, fact), verb, fact, newer))
     return out
+
+
+def changes_data(b: Briefing, since: dt.date) -> dict:
+    """`changes --json`: the changed figure series and facts as data (see bot.core.data)."""
+    from bot.core import data
+
+    figures = [data.series(b, s) for s in series_of(b.figures) if any(f.as_of >= since for f in s.points)]
+    facts = [{"kind": label.lower(), "change": verb, **data.fact(b, fact),
+              "new_evidence": data.evidence(b, newer)} for label, verb, fact, newer in changed_facts(b, since)]
+    reports = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
+                "published": s.published_at.isoformat()} for s in b.sources if s.published_at >= since]
+    return {"schema": data.SCHEMA_VERSION, "since": since.isoformat(), "figures": figures, "facts": facts,
+            "reports": reports}
 
 
 def changes_reply(b: Briefing, since: dt.date) -> Reply:

@@ -1,4 +1,4 @@
-"""Each figure series over time as one PNG (matplotlib, Agg backend, imported only when drawing)."""
+"""Each figure series over time as one PNG or SVG (matplotlib, Agg backend, imported only when drawing)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,25 @@ def label(s: Series) -> str:
     return name if is_headline(s.scope) else f"{name} ({s.scope})"
 
 
+FORMATS = {".png": "png", ".svg": "svg"}
+
+
+def chart_path_problem(path: str | Path) -> str | None:
+    """Why a chart cannot be written to `path` (format by extension; the folder must exist), or None."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        return f"{path.name}: a chart is written as .png or .svg; give a file name ending in one of those"
+    if not path.parent.is_dir():
+        return f"{path.parent}: no such folder (create it first)"
+    return None
+
+
 def write_chart(b: Briefing, path: str | Path) -> Path | None:
-    """Draw every series with ≥ 2 points into one PNG; None when there is nothing to draw."""
+    """Draw every series with ≥ 2 points into one image, PNG or SVG by the file's extension; None when
+    there is nothing to draw. Raises ValueError for another extension or a folder that does not exist."""
+    problem = chart_path_problem(path)
+    if problem:
+        raise ValueError(problem)
     series = charted(b)
     if not series:
         return None
@@ -35,25 +52,35 @@ def write_chart(b: Briefing, path: str | Path) -> Path | None:
     import matplotlib.pyplot as plt
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig, axes = plt.subplots(len(series), 1, figsize=(7, 2.4 * len(series)), squeeze=False)
-    try:
-        for ax, s in zip(axes[:, 0], series, strict=True):
-            xs = [f.as_of for f in s.points]
-            ys = [f.value_high or f.value for f in s.points]
-            ax.plot(xs, ys, marker="o", color="#b03a2e" if s.metric == "killed" else "#1f618d")
-            for f, y in zip(s.points, ys, strict=True):
-                ax.annotate(f.amount(), (f.as_of, y), textcoords="offset points", xytext=(0, 6), ha="center",
-                            fontsize=8)
-            ax.set_title(label(s), fontsize=10, loc="left")
-            ax.set_ylim(bottom=0, top=max(ys) * 1.25 or 1)
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-            ax.grid(alpha=0.3)
-        fig.suptitle(f"{b.conflict} — figures as reported", fontsize=11)
-        fig.tight_layout()
-        fig.savefig(path, format="png", dpi=100)
-    finally:
-        plt.close(fig)
+    fmt = FORMATS[path.suffix.lower()]
+    # SVG keeps its text as text (searchable, smaller) instead of drawing each letter as a path.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig, axes = plt.subplots(len(series), 1, figsize=(7, 2.4 * len(series)), squeeze=False)
+        try:
+            for ax, s in zip(axes[:, 0], series, strict=True):
+                xs = [f.as_of for f in s.points]
+                ys = [f.value_high or f.value for f in s.points]
+                ax.plot(xs, ys, marker="o", color="#b03a2e" if s.metric == "killed" else "#1f618d")
+                for f, y in zip(s.points, ys, strict=True):
+                    ax.annotate(f.amount(), (f.as_of, y), textcoords="offset points", xytext=(0, 6),
+                                ha="center", fontsize=8)
+                ax.set_title(label(s), fontsize=10, loc="left")
+                ax.set_ylim(bottom=0, top=max(ys) * 1.25 or 1)
+                # Whole days only: over a few days the automatic locator puts ticks every few hours, and
+                # each shows the same "12 Dec".
+                days = sorted(set(xs))
+                span = (days[-1] - days[0]).days
+                if len(days) <= 8:
+                    ax.set_xticks(days)
+                else:
+                    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span // 7))))
+                ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+                ax.grid(alpha=0.3)
+            fig.suptitle(f"{b.conflict} — figures as reported", fontsize=11)
+            fig.tight_layout()
+            fig.savefig(path, format=fmt, dpi=100)
+        finally:
+            plt.close(fig)
     return path
 
 
@@ -71,6 +98,7 @@ def attach_chart(directory: Path):  # noqa: ANN201 - returns an enricher for Cor
         path = directory / f"casualties-{chart_key(b)}.png"
         try:
             if not path.exists():
+                directory.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(".tmp.png")
                 write_chart(b, tmp)
                 tmp.replace(path)

@@ -98,6 +98,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         out = review.reject(store, ids or [])
     verb = "approved" if args.action == "approve" else "rejected"
+    if out.unknown:
+        raise CliError(f"review {args.action}: no candidate {', '.join(map(str, out.unknown))}; nothing {verb} "
+                       "(`briefbot review` lists the candidates waiting)")
     print(f"{verb}: {', '.join(map(str, out.applied)) or 'none'}")
     for cid, reason in out.conflicts:
         print(f"{cid}: not applied, conflict: {reason} (check it, then --force or reject)", file=sys.stderr)
@@ -117,5 +120,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
     except ValueError:
         raise CliError(f"--since {args.since!r}: not a date (use YYYY-MM-DD)") from None
     _, store = _store()
-    print_reply(changes_reply(store.load_briefing(), since), args.json)
+    if args.json:
+        import json
+
+        from bot.ingest.changes import changes_data
+
+        print(json.dumps(changes_data(store.load_briefing(), since), ensure_ascii=False, indent=2))
+        return 0
+    print_reply(changes_reply(store.load_briefing(), since))
     return 0

@@ -76,6 +76,9 @@ def line(q: review.QueuedCandidate) -> str:
 
 def outcome_text(action: str, outcome: review.Outcome) -> str:
     verb = "Approved" if action == "approve" else "Rejected"
+    if outcome.unknown:
+        return (f"No candidate {', '.join(map(str, outcome.unknown))}: nothing {verb.lower()}. "
+                "/review lists the candidates waiting.")
     parts = [f"{verb}: {', '.join(map(str, outcome.applied))}." if outcome.applied else f"{verb}: none."]
     for cid, reason in outcome.conflicts:
         parts.append(f"{cid} not applied, conflict: {reason}.")

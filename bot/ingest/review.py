@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -171,7 +171,9 @@ def listing(store: Store, statuses: tuple[str, ...] = ("pending", "conflict", "f
 class Outcome:
     applied: list[int]
     conflicts: list[tuple[int, str]]
-    skipped: list[tuple[int, str]]  # unknown ids, already decided, duplicates
+    skipped: list[tuple[int, str]]  # already decided, duplicates
+    # Ids with no candidate: when there are any, nothing at all was applied (a typo must not half-apply).
+    unknown: list[int] = field(default_factory=list)
 
 
 def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome:
@@ -186,7 +188,9 @@ def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome
             query = query.where(candidates.c.id.in_(ids))
         rows = list(conn.execute(query))
         found = {r.id for r in rows}
-        out.skipped += [(i, "no such candidate") for i in ids or [] if i not in found]
+        out.unknown = sorted({i for i in ids or [] if i not in found})
+        if out.unknown:
+            return out
         known = load_known(conn)
         for r in rows:
             if r.status not in ("pending", "conflict", "flagged"):
@@ -219,11 +223,12 @@ def reject(store: Store, ids: list[int]) -> Outcome:
     out = Outcome([], [], [])
     with store.begin() as conn:
         rows = {r.id: r for r in conn.execute(select(candidates).where(candidates.c.id.in_(ids)))}
-        for i in ids:
-            r = rows.get(i)
-            if r is None:
-                out.skipped.append((i, "no such candidate"))
-            elif r.status not in ("pending", "conflict", "flagged"):
+        out.unknown = sorted({i for i in ids if i not in rows})
+        if out.unknown:
+            return out
+        for i in dict.fromkeys(ids):
+            r = rows[i]
+            if r.status not in ("pending", "conflict", "flagged"):
                 out.skipped.append((i, f"already {r.status}"))
             else:
                 set_status(conn, i, "rejected", r.reason or "")

@@ -42,13 +42,21 @@ async def test_review_chat_command_is_for_managers_only(env: str) -> None:
     approved = await core.handle("review", f"approve {first}", manager)
     assert f"Approved: {first}." in approved.to_text()
     rejected = await core.handle("review", f"reject {result.queued[1][0]} 9999", manager)
-    assert "9999 skipped: no such candidate" in rejected.to_text()
+    # An id that does not exist is named and nothing is applied (not even the good id).
+    assert "No candidate 9999: nothing rejected" in rejected.to_text()
+    assert result.queued[1][0] in {q.id for q in review_listing(env)}
     bad = await core.handle("review", "approve seven", manager)
     assert not bad.found
     casualties = await core.handle("casualties", "", manager)  # the reload picks up the approved figure
     killed = next(f.value for s in casualties.sections for f in s.fields if f.name == "Killed")
     assert killed.startswith("at least 11 people (as of 12 Dec 2025), up from at least 10 on 9 Dec 2025")
     assert len(casualties.attachments) == 1 and casualties.attachments[0].read_bytes().startswith(PNG)
+
+
+def review_listing(url: str) -> list:
+    from bot.ingest import review
+
+    return review.listing(make_store(url))
 
 
 async def test_no_chart_with_single_points(env: str) -> None:
