@@ -64,10 +64,6 @@ class BriefingClient(discord.Client):
                  **options: Any) -> None:
         # Default intents carry no privileged one: mentions and DMs arrive with their content anyway.
         options.setdefault("max_ratelimit_timeout", 60.0)
-        if "connector" not in options:
-            # A burst of interactions would otherwise open one new connection per response (discord.py's
-            # default has no limit); a bounded pool keeps connections alive and reuses them.
-            options["connector"] = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)
         super().__init__(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none(),
                          application_id=application_id, **options)
         self.core = core
@@ -108,6 +104,13 @@ class BriefingClient(discord.Client):
         if self._responding:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._responded.wait(), within)
+
+    async def login(self, token: str) -> None:
+        if not self.http.connector:  # discord.py's default (made at login) has no limit
+            # A burst of interactions would otherwise open one new connection per response; a bounded
+            # pool keeps connections alive and reuses them. Made here: a connector needs a running loop.
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         # Runs once after login; on_ready runs again on every reconnect, so nothing starts there.
