@@ -24,6 +24,7 @@ from bot.ingest.watch import aware, insert_ignoring, now
 
 log = logging.getLogger("briefbot.review")
 
+FLAGS = ("conflict", "flagged")  # never applied by a plain Approve; "Approve anyway" after checking
 MAX_ON_CARD = 20  # candidates drawn with buttons; more are left to /review
 LOOKBACK = dt.timedelta(days=7)
 
@@ -116,7 +117,12 @@ class CardItem:
 
     @property
     def open(self) -> bool:
-        return self.status in ("pending", "conflict")
+        return self.status in ("pending", *FLAGS)
+
+    @property
+    def flag(self) -> str:
+        """'Conflict' or 'Flagged' (text that reads as an instruction: possible injection), else ''."""
+        return {"conflict": "Conflict", "flagged": "Flagged"}.get(self.status, "")
 
     def outcome(self) -> str:
         """'approved by Ana at 11:02 UTC' once decided, else ''."""
@@ -154,7 +160,7 @@ class Card:
         if self.date_note:
             lines.append(f"Date: {self.date_note}")
         for i in self.items:
-            flag = f" CONFLICT: {i.reason}" if i.status == "conflict" else ""
+            flag = f" {i.flag.upper()}: {i.reason}" if i.flag else ""
             state = f" — {i.outcome()}" if i.outcome() else ""
             lines.append(f"#{i.id} [{i.kind}] {i.summary}{flag}{state}\n“{i.quote}”")
         if self.more:
@@ -209,7 +215,7 @@ def decide(store: Store, candidate_id: int, action: str, who: str) -> Decision:
     if action not in ("approve", "reject", "force"):
         raise ValueError(f"unknown review action {action!r}")
     ensure_tables(store)
-    allowed = ("pending", "conflict") if action in ("reject", "force") else ("pending",)
+    allowed = ("pending", *FLAGS) if action in ("reject", "force") else ("pending",)
     with store.begin() as conn:
         taken = conn.execute(update(candidates).where((candidates.c.id == candidate_id)
                                                       & candidates.c.status.in_(allowed))
@@ -219,8 +225,8 @@ def decide(store: Store, candidate_id: int, action: str, who: str) -> Decision:
                                .where(candidates.c.id == candidate_id)).first()
             if row is None:
                 return Decision(candidate_id, "missing", "no such candidate")
-            if row.status == "conflict":
-                return Decision(candidate_id, "conflict", row.reason or "")
+            if row.status in FLAGS:
+                return Decision(candidate_id, "conflict", row.reason or row.status)
             d = conn.execute(select(review_decisions).where(review_decisions.c.candidate_id == candidate_id)).first()
             first = f" by {d.decided_by}" if d else ""
             return Decision(candidate_id, "taken", f"already {row.status}{first}")
@@ -265,7 +271,7 @@ def decisions_text(decisions: list[Decision]) -> str:
     parts = []
     for d in decisions:
         if d.result == "conflict":
-            parts.append(f"#{d.candidate_id} not applied: it conflicts with the briefing ({d.detail}); "
+            parts.append(f"#{d.candidate_id} not applied: it is flagged ({d.detail}); "
                          "check it, then press Approve anyway or Reject")
         elif d.result in ("taken", "missing", "duplicate"):
             parts.append(f"#{d.candidate_id}: {d.detail}")
@@ -315,7 +321,7 @@ def reports_to_post(store: Store, since: dt.datetime) -> list[str]:
     """Reports with candidates waiting that came in since `since` (newest last)."""
     with store.begin() as c:
         rows = c.execute(select(candidates.c.source_id, candidates.c.created_at)
-                         .where(candidates.c.status.in_(["pending", "conflict"]) & (candidates.c.created_at > since))
+                         .where(candidates.c.status.in_(["pending", *FLAGS]) & (candidates.c.created_at > since))
                          .order_by(candidates.c.id))
         out: list[str] = []
         for r in rows:

@@ -32,7 +32,7 @@ def card_embed(card: rc.Card) -> discord.Embed:
     if card.date_note:
         lines.append(f"⚠ Date: {escape(card.date_note)}")
     for item in card.items:
-        flag = f"\n⚠ **Conflict:** {escape(item.reason)}" if item.status == "conflict" else ""
+        flag = f"\n⚠ **{item.flag}:** {escape(item.reason)}" if item.flag else ""
         state = f"\n{'✅' if item.status == 'approved' else '❌'} {escape(item.outcome())}" if not item.open else ""
         lines.append(f"**#{item.id}** [{item.kind}] {escape(item.summary)}\n> {escape(clip(item.quote, 600))}{flag}{state}")
     if card.more:
@@ -48,7 +48,7 @@ def card_view(card: rc.Card) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     shown = [i for i in card.items if i.open][:MAX_BUTTON_ITEMS]
     for item in shown:
-        if item.status == "conflict":
+        if item.flag:
             view.add_item(discord.ui.Button(label=f"Approve #{item.id} anyway", style=discord.ButtonStyle.danger,
                                             custom_id=f"{PREFIX}force:{item.id}"))
         else:

@@ -44,12 +44,12 @@ def card_blocks(card: rc.Card) -> list[dict[str, Any]]:
     if card.date_note:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f":warning: Date: {escape(card.date_note)}"}]})
     for item in card.items:
-        flag = f"\n:warning: *Conflict:* {escape(item.reason)}" if item.status == "conflict" else ""
+        flag = f"\n:warning: *{item.flag}:* {escape(item.reason)}" if item.flag else ""
         text = f"*#{item.id}* [{item.kind}] {escape(item.summary)}\n>{escape(_clip(item.quote, 1500))}{flag}"
         blocks.append({"type": "section", "block_id": f"cand-{item.id}", "text": {"type": "mrkdwn", "text": _clip(text, 3000)}})
         if item.open:
             approve = ({"action_id": "review_force", "text": "Approve anyway", "style": "danger"}
-                       if item.status == "conflict" else {"action_id": "review_approve", "text": "Approve", "style": "primary"})
+                       if item.flag else {"action_id": "review_approve", "text": "Approve", "style": "primary"})
             blocks.append({"type": "actions", "block_id": f"act-{item.id}", "elements": [
                 {"type": "button", "action_id": approve["action_id"], "value": str(item.id), "style": approve["style"],
                  "text": {"type": "plain_text", "text": approve["text"]}},
