@@ -7,6 +7,7 @@ that already went out.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Protocol
 
 from bot.core.reply import Reply
@@ -27,9 +28,20 @@ class RateLimited(DeliveryError):
 
 
 class TransientError(DeliveryError):
-    """5xx, timeouts, connection resets: worth another try after a backoff."""
+    """5xx, timeouts, connection resets: worth another try after a backoff.
+
+    `maybe_sent`: the platform may have accepted the message before the failure (a timeout, a reset
+    connection, a 5xx), so it is asked before the part is sent again."""
 
     transient = True
+
+    def __init__(self, message: str, maybe_sent: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_sent = maybe_sent
+
+
+class CannotTell(Exception):
+    """The platform cannot say whether a message arrived (a missing scope, an API that has no way)."""
 
 
 class PermanentError(DeliveryError):
@@ -43,10 +55,20 @@ class Poster(Protocol):
         """The reply as platform message payloads, already split under the platform's limits."""
         ...
 
-    async def send(self, channel_id: str, payload: dict[str, Any]) -> str:
+    async def send(self, channel_id: str, payload: dict[str, Any], mark: str = "") -> str:
         """Send ONE message; return its id. Raise RateLimited / TransientError / PermanentError.
 
+        `mark` names the part for `find_sent` (Slack: message metadata); it is not shown to anyone.
         Must not retry on its own (the caller owns retries, so each part is sent at most once)."""
+        ...
+
+    async def find_sent(self, channel_id: str, payload: dict[str, Any], mark: str,
+                        since: dt.datetime) -> str | None:
+        """The id of the message sent with `mark` since `since`, or None when there is none — or when
+        sending `payload` again cannot make a second message (Discord's enforced nonce).
+
+        Raises CannotTell when the platform cannot say (the caller then chooses), RateLimited or
+        TransientError when asking failed for now."""
         ...
 
     async def check_channel(self, channel_id: str) -> str | None:

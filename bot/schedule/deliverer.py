@@ -7,6 +7,7 @@ so every path goes through the same ledger.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -57,7 +58,10 @@ class Deliverer:
     async def deliver(self, sub: Subscription, local_date: dt.date, retry_failed: bool = False) -> str:
         """Post `sub`'s briefing for `local_date` unless the ledger says it is someone else's or done.
 
-        Returns "sent", "failed", "lost", "taken" (already claimed or finished) or "no-poster"."""
+        Returns "sent", "failed", "lost", "taken" (already claimed or finished), "stopped" (handed
+        back for another process: this one is stopping) or "no-poster"."""
+        if self.fanout.stopping.is_set():
+            return "stopped"
         poster = self.posters.get(sub.platform)
         if poster is None:
             log.warning("no poster for this platform here; not delivering",
@@ -79,6 +83,8 @@ class Deliverer:
         poster = self.posters.get(d.platform)
         if poster is None:
             return "no-poster"
+        if self.fanout.stopping.is_set():
+            return "stopped"
         mine = await self.ledger.write(self.ledger.take_over, d.subscription_id, d.local_date)
         if mine is None:
             return "taken"
@@ -90,6 +96,8 @@ class Deliverer:
         try:
             return await send_delivery(d, poster, self.ledger, self.fanout, self.policy)
         except asyncio.CancelledError:
-            # Stopping: hand the row back at once so another replica (or the next start) resumes it.
-            self.ledger.release(d)  # a quick write of its own, done before the task ends
+            # Cut off past the stop's bound (a send still in flight keeps its `sending` mark, so the
+            # next owner asks the platform): hand the row back at once for whoever resumes it.
+            with contextlib.suppress(Exception):
+                self.ledger.release(d)  # a quick write of its own, done before the task ends
             raise

@@ -5,9 +5,15 @@ inserts the row first owns that day's delivery; everyone else sees the row and s
 then records each part as it is sent, so a delivery cut off half-way resumes at the next part, and
 ends as sent, failed (with the reason) or skipped (with why).
 
-An owner holds a lease (`lease_until`) that it renews before every send; a row still "claimed" after
-its lease ran out belongs to a process that died, and another may take it over (compare-and-swap on
+An owner holds a short lease (`lease_until`), renewed for every row it is delivering by a heartbeat
+and by each write about the row; a row still "claimed" after its lease ran out belongs to a process
+that died (or lost the database), and another may take it over within seconds (compare-and-swap on
 the owner), resuming at `parts_sent`.
+
+Before a part is sent the row says so (`sending` = that part's index) and the write that records the
+part clears it. A row taken over with `sending == parts_sent` had a send in flight whose outcome its
+dead owner never learnt: the platform is asked whether that part arrived before it is sent again
+(see `bot.schedule.sending.recover`). Rows without it need no such question.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -42,7 +49,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core.store import Store, metadata
 
-LEASE_SECONDS = 120
+log = logging.getLogger("briefbot.schedule")
+
+# Short, so a dead owner's deliveries are taken over within seconds; the heartbeat renews it three
+# times per lease, so one slow write does not lose a live owner its rows. Longer than a send's own
+# timeout (Slack 10 s), so a send started under a fresh lease ends before anyone else may take over.
+LEASE_SECONDS = 15.0
 T = TypeVar("T")
 
 deliveries = Table(
@@ -59,6 +71,8 @@ deliveries = Table(
     Column("parts_total", Integer, nullable=False, default=0),
     Column("parts_sent", Integer, nullable=False, default=0),
     Column("attempts", Integer, nullable=False, default=0),
+    # The part whose send has started and whose outcome is not recorded yet (None: no send in flight).
+    Column("sending", Integer),
     Column("owner", String(64), nullable=False, default=""),
     Column("lease_until", DateTime(timezone=True)),
     Column("reason", Text, nullable=False, default=""),
@@ -106,6 +120,16 @@ class Delivery:
     shown: dict
     claimed_at: dt.datetime
     finished_at: dt.datetime | None
+    sending: int | None = None
+    lost: bool = False  # set by the heartbeat when another process took the row over
+
+    def in_doubt(self) -> bool:
+        """A part may have been posted without the ledger knowing (its owner died mid-send)."""
+        return self.sending is not None and self.sending == self.parts_sent < self.parts_total
+
+    def mark(self, part: int) -> str:
+        """What identifies one part of this delivery on the platform (Slack message metadata)."""
+        return f"{self.id}:{self.subscription_id}:{self.local_date.isoformat()}:{part}"
 
 
 def _row(r) -> Delivery:  # noqa: ANN001 - a SQLAlchemy row
@@ -115,7 +139,7 @@ def _row(r) -> Delivery:  # noqa: ANN001 - a SQLAlchemy row
                     lease_until=_aware(r.lease_until), reason=r.reason, message_ids=json.loads(r.message_ids),
                     payloads=json.loads(r.payloads),
                     shown=json.loads(r.shown), claimed_at=_aware(r.claimed_at),
-                    finished_at=_aware(r.finished_at))
+                    finished_at=_aware(r.finished_at), sending=r.sending)
 
 
 class Ledger:
@@ -131,6 +155,10 @@ class Ledger:
         self._draining = False
         self._lock = threading.Lock()
         self._local = threading.local()
+        # Deliveries this process is sending, by owner token: the heartbeat renews their leases.
+        self.active: dict[str, Delivery] = {}
+        self._beat: asyncio.Task | None = None
+        self._beat_failing = False
 
     # -- claiming ----------------------------------------------------------------------------------
     def claim(self, sub, local_date: dt.date, payloads: list[dict], shown: dict,  # noqa: ANN001
@@ -186,7 +214,7 @@ class Ledger:
             # A skipped day never had messages; otherwise the stored ones are resumed, so parts
             # already posted are never posted again.
             values.update(payloads=json.dumps(payloads), parts_total=len(payloads), shown=json.dumps(shown or {}),
-                          parts_sent=0, message_ids="[]")
+                          parts_sent=0, message_ids="[]", sending=None)
         with self._tx() as c:
             done = c.execute(update(deliveries).where(cond).values(**values)).rowcount
             if done != 1:
@@ -219,9 +247,9 @@ class Ledger:
             return False
         return True
 
-    # -- progress (each call checks we still own the row) -----------------------------------------
+    # -- progress (each call checks we still own the row, and renews its lease) ----------------------
     def renew(self, d: Delivery, extra_seconds: float = 0) -> bool:
-        """Extend the lease before a send or a long wait; False when another process took over."""
+        """Extend the lease; False when another process took over."""
         return self._update(d, attempts=d.attempts,
                             lease_until=now() + self.lease + dt.timedelta(seconds=extra_seconds))
 
@@ -230,21 +258,29 @@ class Ledger:
         return d.lease_until is not None and d.lease_until - now() > self.lease / 2
 
     def attempt(self, d: Delivery) -> bool:
-        """Renew the lease (and so check we still own the row) before a send, when it is half used."""
+        """Renew the lease (and so check we still own the row) when it is half used."""
         if self.lease_fresh(d):
             return True
         return self._update(d, attempts=d.attempts, lease_until=now() + self.lease)
 
+    def intend(self, d: Delivery, part: int) -> bool:
+        """Say part `part` is about to be sent (and check the row is still ours) before sending it."""
+        ok = self._update(d, sending=part, attempts=d.attempts, lease_until=now() + self.lease)
+        if ok:
+            d.sending = part
+        return ok
+
     def part_sent(self, d: Delivery, index: int, message_id: str) -> bool:
         """Part `index` went out. Absolute values, so running it twice (a retried batch) is harmless."""
         ids = [*d.message_ids[:index], message_id]
-        values: dict = dict(parts_sent=index + 1, message_ids=json.dumps(ids), attempts=d.attempts)
+        values: dict = dict(parts_sent=index + 1, message_ids=json.dumps(ids), attempts=d.attempts, sending=None,
+                            lease_until=now() + self.lease)
         done = index + 1 >= d.parts_total
         if done:
             values.update(status="sent", finished_at=now(), lease_until=None)
         ok = self._update(d, **values)
         if ok:
-            d.parts_sent, d.message_ids = index + 1, ids
+            d.parts_sent, d.message_ids, d.sending = index + 1, ids, None
             d.status = "sent" if done else d.status
         return ok
 
@@ -254,9 +290,14 @@ class Ledger:
         d.status = "failed"
         return ok
 
-    def release(self, d: Delivery) -> None:
-        """Give the row up at once (stopping): another process may resume it without waiting."""
-        self._update(d, lease_until=now() - dt.timedelta(seconds=1))
+    def release(self, d: Delivery, nothing_in_flight: bool = False) -> bool:
+        """Give the row up at once (stopping): another process may resume it without waiting.
+
+        With `nothing_in_flight` the part announced by `intend` is known not to have been sent."""
+        values: dict = dict(lease_until=now() - dt.timedelta(seconds=1), attempts=d.attempts)
+        if nothing_in_flight:
+            values["sending"] = None
+        return self._update(d, **values)
 
     def _update(self, d: Delivery, **values: object) -> bool:
         values["updated_at"] = now()
@@ -267,6 +308,56 @@ class Ledger:
         if n == 1 and "lease_until" in values:
             d.lease_until = values["lease_until"]  # type: ignore[assignment]
         return n == 1
+
+    # -- heartbeat ---------------------------------------------------------------------------------
+    def track(self, d: Delivery) -> None:
+        """Keep `d`'s lease alive while this process sends it (call from the event loop)."""
+        self.active[d.owner] = d
+        if self._beat is None or self._beat.done():
+            self._beat = asyncio.get_running_loop().create_task(self._heartbeat(), name="ledger-heartbeat")
+
+    def untrack(self, d: Delivery) -> None:
+        self.active.pop(d.owner, None)
+
+    def renew_all(self, rows: list[Delivery]) -> set[str]:
+        """Renew every lease in `rows` in one statement; the owner tokens still ours."""
+        until = now() + self.lease
+        kept: set[str] = set()
+        tokens = [d.owner for d in rows]
+        with self._tx() as c:
+            for i in range(0, len(tokens), 500):
+                chunk = tokens[i:i + 500]
+                kept.update(c.execute(update(deliveries).where(
+                    (deliveries.c.status == "claimed") & deliveries.c.owner.in_(chunk))
+                    .values(lease_until=until, updated_at=now()).returning(deliveries.c.owner)).scalars())
+        for d in rows:
+            if d.owner in kept:
+                d.lease_until = until
+        return kept
+
+    async def _heartbeat(self) -> None:
+        interval = self.lease.total_seconds() / 3
+        while self.active:
+            await asyncio.sleep(interval)
+            rows = list(self.active.values())
+            if not rows:
+                break
+            try:
+                kept = await self.write(self.renew_all, rows)
+            except Exception as exc:  # noqa: BLE001 - the database is away: the senders wait for it
+                if not self._beat_failing:
+                    log.warning("cannot renew delivery leases; retrying",
+                                extra={"deliveries": len(rows), "error": str(exc).splitlines()[0][:200]})
+                self._beat_failing = True
+                continue
+            if self._beat_failing:
+                log.info("delivery leases renewed again", extra={"deliveries": len(rows)})
+            self._beat_failing = False
+            for d in rows:
+                # Finished (no longer "claimed") or taken over: either way the sender learns it on
+                # its next write; a taken-over one must not start another send meanwhile.
+                if d.owner not in kept and d.status == "claimed" and d.owner in self.active:
+                    d.lost = True
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:
         """Run a read (or a one-off write) off the event loop."""

@@ -28,6 +28,9 @@ from bot.schedule.subscriptions import DAY_NAMES, Subscription
 log = logging.getLogger("briefbot.schedule")
 
 POLL_SECONDS = 30.0
+# After the grace, sends in flight get this long to finish and be recorded (the runner allows 5 s
+# beyond the grace before it gives up on a service).
+SETTLE_SECONDS = 4.0
 
 
 def trigger_for(sub: Subscription) -> CronTrigger:
@@ -72,6 +75,7 @@ class BriefingScheduler:
         self._signatures: dict[int, tuple[str, str, str]] = {}
         self._tasks: set[asyncio.Task] = set()
         self._poller: asyncio.Task | None = None
+        self._watcher: asyncio.Task | None = None
         self.error = ""
 
     @property
@@ -79,6 +83,7 @@ class BriefingScheduler:
         return self.scheduler is not None and self.scheduler.running
 
     async def start(self, catch_up: bool = True) -> None:
+        self.deliverer.fanout.stopping.clear()
         self.scheduler = AsyncIOScheduler(timezone=dt.UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace) or None})
         self.scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
@@ -87,21 +92,31 @@ class BriefingScheduler:
         if catch_up:
             self._spawn(self.catch_up())
         self._poller = asyncio.create_task(self._poll(), name="subscriptions-poll")
+        self._watcher = asyncio.create_task(self._watch_stale(), name="stale-deliveries")
         log.info("scheduler started", extra={"jobs": len(self._signatures), "grace_seconds": self.grace})
 
-    async def stop(self, drain_seconds: float = 10.0) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
+    async def stop(self, drain_seconds: float = 10.0, settle_seconds: float = SETTLE_SECONDS) -> None:
+        """No new runs; deliveries going on get `drain_seconds` to finish. Then no new send starts:
+        the sends in flight finish (each bounded by its own timeout, at most `settle_seconds`), are
+        recorded, and the unfinished deliveries are handed back for another process to resume."""
+        for task in (self._poller, self._watcher):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._poller = self._watcher = None
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.pause()  # no new runs while the current ones finish
         if self._tasks:
-            _done, pending = await asyncio.wait(set(self._tasks), timeout=drain_seconds)
+            await asyncio.wait(set(self._tasks), timeout=drain_seconds)
+        self.deliverer.fanout.stopping.set()
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=settle_seconds)
             for task in pending:
                 task.cancel()  # the deliverer hands its ledger row back for another process
             if pending:
+                log.warning("deliveries cut off by the stop; the next owner checks their last part",
+                            extra={"deliveries": len(pending)})
                 await asyncio.gather(*pending, return_exceptions=True)
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -158,6 +173,16 @@ class BriefingScheduler:
                 self.error = str(exc)
                 log.exception("subscriptions poll failed; retrying next round")
 
+    async def _watch_stale(self) -> None:
+        """Take over a dead owner's deliveries soon after their short lease runs out."""
+        interval = max(0.5, self.deliverer.ledger.lease.total_seconds() / 2)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.resume_stale()
+            except Exception as exc:  # noqa: BLE001 - the poll reports a lasting database problem
+                log.debug("stale deliveries check failed", extra={"error": str(exc).splitlines()[0][:200]})
+
     # -- running ------------------------------------------------------------------------------------
     async def drain(self) -> None:
         """Wait until no delivery (or catch-up) started by this scheduler is still running."""
@@ -184,6 +209,10 @@ class BriefingScheduler:
                 return
             local_date = run_date(sub, dt.datetime.now(dt.UTC), self.grace)
             await self.deliverer.deliver(sub, local_date)
+        except asyncio.CancelledError:
+            # Cut off by a stop past its bound: the row is handed back; not an error to report
+            # (APScheduler would log a traceback for it).
+            log.info("morning briefing job interrupted by the stop", extra={"subscription": sub_id})
         except Exception:
             log.exception("morning briefing job failed", extra={"subscription": sub_id})
         finally:

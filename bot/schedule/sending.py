@@ -1,7 +1,9 @@
 """Sending one claimed delivery, part by part, with retries that never post a part twice.
 
-Each part is sent once and recorded at once (`parts_sent`), so a retry, a restart or another replica
-taking over starts at the next part. 429s wait for their Retry-After; 5xx and timeouts back off
+Each part is announced before it is sent (`sending`) and recorded at once after (`parts_sent`), so a
+retry, a restart or another replica taking over starts at the next part; a part whose send was in
+flight when its owner died is looked up on the platform before it is sent again. A record that cannot
+be written (the database is away) is retried in memory until it can: the post is never forgotten. 429s wait for their Retry-After; 5xx and timeouts back off
 exponentially; both are bounded. A permanent error (unknown channel, no access) ends the delivery as
 failed, with the platform's reason.
 
@@ -13,15 +15,21 @@ bot-wide one), so a burst of briefings due the same minute respects them before 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import DBAPIError
 
 from bot import metrics
-from bot.delivery import DeliveryError, PermanentError, Poster, RateLimited
+from bot.core.store import StoreError
+from bot.delivery import CannotTell, DeliveryError, PermanentError, Poster, RateLimited
 from bot.schedule.ledger import Delivery, Ledger
+
+T = TypeVar("T")
 
 log = logging.getLogger("briefbot.schedule")
 
@@ -75,6 +83,15 @@ class Fanout:
         self._channels: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._paces: dict[tuple[str, ...], Pace] = {}
         self._last: dict[tuple[str, str, str], float] = {}
+        # Set when the process stops: no new send starts; sends in flight finish and are recorded.
+        self.stopping = asyncio.Event()
+
+    async def nap(self, seconds: float) -> None:
+        """Sleep, but wake at once when stopping (the caller then hands its delivery back)."""
+        if seconds <= 0:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), seconds)
 
     def slot(self, platform: str) -> asyncio.Semaphore:
         if platform not in self._slots:
@@ -110,66 +127,160 @@ class Fanout:
 
 async def send_delivery(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanout,
                         policy: RetryPolicy | None = None,
-                        sleep: Callable[[float], Any] = asyncio.sleep) -> str:
+                        sleep: Callable[[float], Any] | None = None) -> str:
     """Send the remaining parts of a claimed delivery; returns its final status.
 
-    "sent", "failed", or "lost" when another process took the row over (we stop at once)."""
+    "sent", "failed", "lost" when another process took the row over (we stop at once), or "stopped"
+    when the process is stopping (the row is handed back for the next owner)."""
     policy = policy or RetryPolicy()
+    nap = sleep or fanout.nap
     where = {"delivery": d.id, "subscription": d.subscription_id, "platform": d.platform,
              "channel": d.channel, "local_date": d.local_date.isoformat()}
-    async with fanout.channel(d.platform, d.workspace, d.channel):
-        while d.parts_sent < d.parts_total:
-            part = d.parts_sent
-            transient = limited = 0
-            while True:
-                # Renewing the lease also checks the row is still ours before anything is posted.
-                d.attempts += 1
-                if not ledger.lease_fresh(d) and not await ledger.write(ledger.attempt, d):
-                    log.warning("delivery taken over by another process; stopping", extra=where)
-                    return "lost"
-                await fanout.pace(d.platform, d.workspace, d.channel, sleep)
-                try:
-                    async with fanout.slot(d.platform):
-                        message_id = await poster.send(d.channel, d.payloads[part])
-                    fanout.sent(d.platform, d.workspace, d.channel)
-                except RateLimited as exc:
-                    limited += 1
-                    metrics.RATE_LIMIT_WAITS.labels(d.platform).inc()
-                    if limited > policy.max_rate_limited or exc.retry_after > policy.max_retry_after:
-                        return await _fail(d, ledger, f"rate limited {limited} times on part {part + 1}: {exc}",
-                                           where)
-                    wait = exc.retry_after + random.uniform(0, 0.05)  # spread the herd a little
-                    await ledger.write(ledger.renew, d, wait)
-                    await sleep(wait)
-                    continue
-                except PermanentError as exc:
+    ledger.track(d)
+    try:
+        async with fanout.channel(d.platform, d.workspace, d.channel):
+            if d.in_doubt():
+                # The previous owner died with this part in flight: ask the platform first.
+                found = await ask(d, poster, d.parts_sent, policy, nap, where)
+                if found:
+                    log.info("part already posted by the previous owner; not posting it again",
+                             extra={**where, "part": d.parts_sent + 1, "message_id": found})
+                    if not await persist(ledger, where, ledger.part_sent, d, d.parts_sent, found):
+                        return "lost"
+            return await _send_parts(d, poster, ledger, fanout, policy, nap, where)
+    finally:
+        ledger.untrack(d)
+
+
+async def _send_parts(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanout, policy: RetryPolicy,
+                      nap: Callable[[float], Any], where: dict) -> str:
+    while d.parts_sent < d.parts_total:
+        part = d.parts_sent
+        transient = limited = 0
+        doubtful = False  # an earlier attempt of this part may have been posted after all
+        while True:
+            if fanout.stopping.is_set():
+                return await _stopped(d, ledger, doubtful, where)
+            if d.lost:
+                log.warning("delivery taken over by another process; stopping", extra=where)
+                return "lost"
+            # Saying which part goes out also renews the lease and checks the row is still ours.
+            d.attempts += 1
+            if not await persist(ledger, where, ledger.intend, d, part):
+                log.warning("delivery taken over by another process; stopping", extra=where)
+                return "lost"
+            await fanout.pace(d.platform, d.workspace, d.channel, nap)
+            sent = False
+            try:
+                async with fanout.slot(d.platform):
+                    if not fanout.stopping.is_set():  # waiting for a slot may outlast the grace
+                        message_id = await poster.send(d.channel, d.payloads[part], mark=d.mark(part))
+                        sent = True
+                if not sent:
+                    return await _stopped(d, ledger, doubtful, where)
+                fanout.sent(d.platform, d.workspace, d.channel)
+            except RateLimited as exc:
+                limited += 1
+                metrics.RATE_LIMIT_WAITS.labels(d.platform).inc()
+                if limited > policy.max_rate_limited or exc.retry_after > policy.max_retry_after:
+                    return await _fail(d, ledger, f"rate limited {limited} times on part {part + 1}: {exc}",
+                                       where)
+                await nap(exc.retry_after + random.uniform(0, 0.05))  # spread the herd a little
+                continue
+            except PermanentError as exc:
+                metrics.PLATFORM_ERRORS.labels(d.platform, "permanent").inc()
+                return await _fail(d, ledger, str(exc), where)
+            except DeliveryError as exc:
+                if not exc.transient:
                     metrics.PLATFORM_ERRORS.labels(d.platform, "permanent").inc()
                     return await _fail(d, ledger, str(exc), where)
-                except DeliveryError as exc:
-                    if not exc.transient:
-                        metrics.PLATFORM_ERRORS.labels(d.platform, "permanent").inc()
-                        return await _fail(d, ledger, str(exc), where)
-                    transient += 1
-                    metrics.PLATFORM_ERRORS.labels(d.platform, "transient").inc()
-                    if transient >= policy.max_transient:
-                        return await _fail(d, ledger, f"gave up on part {part + 1} after {transient} "
-                                                      f"attempts: {exc}", where)
-                    wait = min(policy.max_backoff, policy.base_backoff * 2 ** (transient - 1))
-                    wait *= random.uniform(0.5, 1.0)
-                    log.info("transient error, retrying", extra={**where, "error": str(exc), "wait": wait})
-                    await sleep(wait)
-                    continue
-                break
-            if not await ledger.write(ledger.part_sent, d, part, message_id):
-                log.warning("delivery taken over while sending; stopping", extra=where)
-                return "lost"
+                transient += 1
+                metrics.PLATFORM_ERRORS.labels(d.platform, "transient").inc()
+                if getattr(exc, "maybe_sent", False):
+                    # A timeout or a 5xx may come after the platform stored the message.
+                    found = await ask(d, poster, part, policy, nap, where)
+                    if found:
+                        message_id = found
+                        break
+                    doubtful = doubtful or found is None
+                if transient >= policy.max_transient:
+                    return await _fail(d, ledger, f"gave up on part {part + 1} after {transient} "
+                                                  f"attempts: {exc}", where)
+                wait = min(policy.max_backoff, policy.base_backoff * 2 ** (transient - 1))
+                wait *= random.uniform(0.5, 1.0)
+                log.info("transient error, retrying", extra={**where, "error": str(exc), "wait": wait})
+                await nap(wait)
+                continue
+            break
+        if not await persist(ledger, where, ledger.part_sent, d, part, message_id):
+            log.warning("delivery taken over while sending; stopping", extra=where)
+            return "lost"
     metrics.DELIVERIES.labels(d.platform, "sent").inc()
     log.info("briefing delivered", extra={**where, "parts": d.parts_total, "attempts": d.attempts})
     return "sent"
 
 
+async def ask(d: Delivery, poster: Poster, part: int, policy: RetryPolicy, nap: Callable[[float], Any],
+              where: dict) -> str | None | bool:
+    """Whether part `part` reached the platform: its message id, False when it did not (or sending it
+    again cannot duplicate it), None when the platform cannot tell — then it is sent again: a part
+    repeated is visible and harmless, a part missing is silent (README: "Exactly once")."""
+    find = getattr(poster, "find_sent", None)
+    if find is None:
+        return None
+    for attempt in range(1, policy.max_transient + 1):
+        try:
+            found = await find(d.channel, d.payloads[part], d.mark(part), d.claimed_at)
+            return found or False
+        except CannotTell as exc:
+            log.warning("cannot tell whether a part was posted; posting it again",
+                        extra={**where, "part": part + 1, "reason": str(exc)})
+            return None
+        except RateLimited as exc:
+            await nap(min(exc.retry_after, policy.max_retry_after))
+        except DeliveryError as exc:
+            await nap(min(policy.max_backoff, policy.base_backoff * 2 ** (attempt - 1)))
+            log.info("asking the platform failed, retrying", extra={**where, "error": str(exc)})
+    log.warning("could not ask whether a part was posted; posting it again", extra={**where, "part": part + 1})
+    return None
+
+
+async def persist(ledger: Ledger, where: dict, fn: Callable[..., T], *args: object) -> T:
+    """A ledger write that must not be lost: retried (in memory, backing off) until the database is back.
+
+    Ends only with the write's answer, or when the task is cancelled (a stop past its grace: the row's
+    `sending` mark then tells the next owner to ask the platform)."""
+    delay = 0.2
+    failing = False
+    while True:
+        try:
+            result = await ledger.write(fn, *args)
+        except (StoreError, DBAPIError) as exc:
+            if not failing:
+                log.warning("cannot record delivery progress; retrying until the database is back",
+                            extra={**where, "error": str(exc).splitlines()[0][:200]})
+            failing = True
+            await asyncio.sleep(delay)
+            delay = min(5.0, delay * 2)
+            continue
+        if failing:
+            log.info("delivery progress recorded after the database came back", extra=where)
+        return result
+
+
+async def _stopped(d: Delivery, ledger: Ledger, doubtful: bool, where: dict) -> str:
+    """Stopping: nothing more is sent; hand the row back so the next owner resumes it at once."""
+    try:
+        await ledger.write(ledger.release, d, not doubtful)
+    except Exception as exc:  # noqa: BLE001 - the lease runs out by itself soon
+        log.warning("could not hand a delivery back; its lease runs out instead",
+                    extra={**where, "error": str(exc).splitlines()[0][:200]})
+    log.info("delivery paused for the stop; another process resumes it", extra={**where, "parts_sent": d.parts_sent})
+    return "stopped"
+
+
 async def _fail(d: Delivery, ledger: Ledger, reason: str, where: dict) -> str:
-    await ledger.write(ledger.fail, d, reason)
+    await persist(ledger, where, ledger.fail, d, reason)
     metrics.DELIVERIES.labels(d.platform, "failed").inc()
     log.error("briefing delivery failed", extra={**where, "reason": reason})
     return "failed"

@@ -18,6 +18,7 @@ from bot.core.store import Store
 from bot.delivery import Poster
 from bot.schedule import commands, config_file
 from bot.schedule.deliverer import Deliverer
+from bot.schedule.ledger import Ledger
 from bot.schedule.scheduler import POLL_SECONDS, BriefingScheduler
 from bot.schedule.sending import Fanout
 
@@ -32,7 +33,8 @@ class SchedulerService:
         self.settings = settings
         self.store: Store = core.store  # type: ignore[assignment]
         self.posters = posters
-        self.deliverer = Deliverer(self.store, posters, fanout=fanout)
+        ledger = Ledger(self.store, lease_seconds=settings.scheduler_lease_seconds)
+        self.deliverer = Deliverer(self.store, posters, fanout=fanout, ledger=ledger)
         self.scheduler = BriefingScheduler(self.deliverer, settings.scheduler_misfire_grace, poll_seconds)
         self._started = False
         commands.register(core, self.store, posters, on_change=self.scheduler.sync)

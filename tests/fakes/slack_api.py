@@ -7,12 +7,16 @@
         await slack.wait_for_messages("C1", 1)
         slack.messages("C1")   # [{"via": "chat.postMessage", "channel": "C1", "text": ..., "blocks": ...}]
 
-Answers auth.test, chat.postMessage, chat.postEphemeral, conversations.info, users.info, the
+Answers auth.test, chat.postMessage, chat.postEphemeral, conversations.info, conversations.history, users.info, the
 files_upload_v2 trio (files.getUploadURLExternal, the upload itself, files.completeUploadExternal) and
 posts to response URLs. Scripted failures: `fail(method, status=429, retry_after=2)`, `fail(method,
 status=500)`, `fail(method, error="channel_not_found")`, each for the next `times` calls (Retry-After is
 rounded up to whole seconds like Slack's, unless `precise_retry_after` is set); `delay(method,
-seconds)`; `rate_limit(channel, per_second=1)` answers 429 to posts faster than that to one channel.
+seconds)`; `rate_limit(channel, per_second=1)` answers 429 to posts faster than that to one channel;
+`delay_reply(method, seconds)` answers that late after doing the work (a post is accepted even when
+the client gives up or dies before the answer, as on Slack). `accepted` lists every message posted
+with chat.postMessage (its metadata included), and conversations.history serves them back (newest
+first, metadata with include_all_metadata); `missing_scopes` makes it answer `missing_scope`.
 Channels and users: `add_channel(...)`, `add_user(...)`; unknown channels accept posts, unknown users are
 ordinary members.
 
@@ -74,6 +78,9 @@ class FakeSlackAPI:
         self.uploads: dict[str, dict[str, Any]] = {}  # file id -> {"filename", "bytes", "channel", ...}
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, float] = {}
+        self._reply_delays: dict[str, float] = {}
+        self.accepted: list[dict[str, Any]] = []  # every chat.postMessage stored, in order
+        self.missing_scopes: set[str] = set()
         self._limits: dict[str, tuple[float, float]] = {}  # channel -> (min interval, retry after)
         self._last_post: dict[str, float] = {}
         self._response_urls: dict[str, tuple[str, str]] = {}
@@ -159,6 +166,13 @@ class FakeSlackAPI:
     def delay(self, method: str, seconds: float) -> None:
         self._delays[method] = seconds
 
+    def delay_reply(self, method: str, seconds: float) -> None:
+        """Do the work at once, answer `seconds` later (the client may be gone by then)."""
+        self._reply_delays[method] = seconds
+
+    def accepted_in(self, channel: str) -> list[dict[str, Any]]:
+        return [m for m in self.accepted if m["channel"] == channel]
+
     def rate_limit(self, channel: str, *, per_second: float, retry_after: float | None = None) -> None:
         """Posts to `channel` closer together than 1/per_second get 429 with Retry-After."""
         interval = 1 / per_second
@@ -168,6 +182,7 @@ class FakeSlackAPI:
         self.calls.clear()
         self._failures.clear()
         self._delays.clear()
+        self._reply_delays.clear()
         self._limits.clear()
 
     # -- what happened ----------------------------------------------------------------------------
@@ -279,15 +294,20 @@ class FakeSlackAPI:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return self._error(call, "unknown_method")
-        return await handler(call, request)
+        response = await handler(call, request)
+        if method in self._reply_delays:
+            await asyncio.sleep(self._reply_delays[method])
+        return response
 
     def _error(self, call: Call, error: str) -> web.Response:
         call.error = error
         return web.json_response({"ok": False, "error": error})
 
     def _ts(self) -> str:
+        # Wall-clock seconds, as Slack's are (history is read "since" a time); the counter keeps
+        # every ts unique and in order.
         n = next(self._ids)
-        return f"{1765500000 + n}.{n:06d}"
+        return f"{int(time.time())}.{n:06d}"
 
     async def _m_auth_test(self, call: Call, request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "url": "https://test.slack.invalid/", "team": "Test",
@@ -325,6 +345,14 @@ class FakeSlackAPI:
         self._last_post[channel] = now
         ts = self._ts()
         call.args.setdefault("ts", ts)
+        metadata = call.args.get("metadata")
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                metadata = None
+        self.accepted.append({"channel": channel, "ts": ts, "text": call.args.get("text", ""),
+                              "metadata": metadata if isinstance(metadata, dict) else None})
         return web.json_response({"ok": True, "channel": channel, "ts": ts,
                                   "message": {"text": call.args.get("text", ""), "ts": ts,
                                               "bot_id": self.bot_id, "user": self.bot_user_id}})
@@ -356,6 +384,33 @@ class FakeSlackAPI:
             return self._error(call, "channel_not_found")
         public = {k: v for k, v in info.items() if k != "exists"}
         return web.json_response({"ok": True, "channel": public})
+
+    async def _m_conversations_history(self, call: Call, request: web.Request) -> web.Response:
+        needed = "channels:history"
+        if needed in self.missing_scopes:
+            call.error = "missing_scope"
+            return web.json_response({"ok": False, "error": "missing_scope", "needed": needed,
+                                      "provided": "chat:write"})
+        channel = str(call.args.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem:
+            return self._error(call, problem)
+        oldest = float(call.args.get("oldest") or 0)
+        limit = int(call.args.get("limit") or 100)
+        start = int(call.args.get("cursor") or 0)
+        with_meta = str(call.args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [m for m in reversed(self.accepted) if m["channel"] == channel and float(m["ts"]) >= oldest]
+        page = found[start:start + limit]
+        messages = []
+        for m in page:
+            message = {"type": "message", "ts": m["ts"], "text": m["text"], "bot_id": self.bot_id,
+                       "user": self.bot_user_id}
+            if with_meta and m["metadata"]:
+                message["metadata"] = m["metadata"]
+            messages.append(message)
+        more = start + limit < len(found)
+        return web.json_response({"ok": True, "messages": messages, "has_more": more,
+                                  "response_metadata": {"next_cursor": str(start + limit) if more else ""}})
 
     async def _m_users_info(self, call: Call, request: web.Request) -> web.Response:
         user = str(call.args.get("user", ""))

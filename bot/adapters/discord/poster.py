@@ -42,7 +42,13 @@ class DiscordPoster:
         return [{"embeds": m.embeds, "files": [str(p) for p in m.files], "nonce": new_nonce()}
                 for m in render_messages(reply)]
 
-    async def send(self, channel_id: str, payload: dict[str, Any]) -> str:
+    async def find_sent(self, channel_id: str, payload: dict[str, Any], mark: str,
+                        since: Any) -> str | None:
+        """None: the part is sent again with its stored nonce, and Discord (enforce_nonce) answers with
+        the message it already created instead of a second one — for a few minutes after the first."""
+        return None
+
+    async def send(self, channel_id: str, payload: dict[str, Any], mark: str = "") -> str:
         try:
             channel = self.client.get_partial_messageable(int(channel_id))
         except ValueError:
@@ -60,13 +66,13 @@ class DiscordPoster:
         except (discord.NotFound, discord.Forbidden) as exc:
             raise PermanentError(f"channel {channel_id}: {exc.text or exc.status}") from exc
         except discord.DiscordServerError as exc:
-            raise TransientError(f"Discord answered {exc.status}") from exc
+            raise TransientError(f"Discord answered {exc.status}", maybe_sent=True) from exc
         except discord.HTTPException as exc:
             if exc.status == 429:  # one discord.py stopped retrying by itself: still only a rate limit
                 raise RateLimited(float(getattr(exc, "retry_after", 1.0) or 1.0)) from exc
             raise PermanentError(f"Discord refused the message ({exc.status}): {exc.text}") from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise TransientError(f"could not reach Discord: {type(exc).__name__}") from exc
+            raise TransientError(f"could not reach Discord: {type(exc).__name__}", maybe_sent=True) from exc
         return str(message.id)
 
     async def check_channel(self, channel_id: str) -> str | None:
