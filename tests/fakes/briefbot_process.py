@@ -171,6 +171,12 @@ if __name__ == "__main__":
 def seed_due_subscription(database_url: str, platform: str, channel: str, workspace: str = "") -> int:
     """A daily subscription whose time passed a minute ago, made yesterday: `briefbot run` posts it at
     start (its catch-up of briefings missed while down). Returns the subscription id."""
+    return seed_due_subscriptions(database_url, platform, [channel], workspace)[0]
+
+
+def seed_due_subscriptions(database_url: str, platform: str, channels: list[str], workspace: str = "",
+                           fmt: str = "short") -> list[int]:
+    """`seed_due_subscription` for several channels at once (one store opened); their ids."""
     import datetime as dt
 
     from sqlalchemy import update
@@ -182,12 +188,16 @@ def seed_due_subscription(database_url: str, platform: str, channel: str, worksp
     store = open_store(load_settings(database_url=database_url))
     try:
         now = dt.datetime.now(dt.UTC)
-        opts = subs.Options(local_time=(now - dt.timedelta(minutes=1)).strftime("%H:%M"), timezone="UTC")
-        sub, _ = subs.upsert(store, platform, workspace, channel, opts, created_by="test")
+        opts = subs.Options(local_time=(now - dt.timedelta(minutes=1)).strftime("%H:%M"), timezone="UTC",
+                            format=fmt)
+        ids = []
+        for channel in channels:
+            sub, _ = subs.upsert(store, platform, workspace, channel, opts, created_by="test")
+            ids.append(sub.id)
         with store.begin() as c:
-            c.execute(update(subs.subscriptions).where(subs.subscriptions.c.id == sub.id)
+            c.execute(update(subs.subscriptions).where(subs.subscriptions.c.id.in_(ids))
                       .values(created_at=now - dt.timedelta(days=1)))
-        return sub.id
+        return ids
     finally:
         store.close()
 
