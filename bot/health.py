@@ -23,6 +23,18 @@ class Readiness:
         self.store = store
         self.services = services
         self.stopping = False
+        self._failing: list[str] | None = None  # as of the last probe: log changes, not every probe
+
+    def note(self, failing: list[str], checks: dict[str, dict[str, Any]]) -> None:
+        """Log when readiness changes (probes come every few seconds; a steady state is logged once)."""
+        if failing == self._failing:
+            return
+        before, self._failing = self._failing, failing
+        if failing:
+            log.warning("not ready", extra={"failing": ",".join(failing),
+                                            "detail": "; ".join(f"{n}: {checks[n]['detail']}" for n in failing)})
+        elif before:
+            log.info("ready again", extra={"was_failing": ",".join(before)})
 
     async def check(self) -> tuple[bool, dict[str, dict[str, Any]]]:
         checks: dict[str, dict[str, Any]] = {"database": await self._database()}
@@ -67,8 +79,7 @@ def add_routes(app: web.Application, readiness: Readiness) -> None:
         ok, checks = await readiness.check()
         metrics.UP.set(1 if ok else 0)
         failing = [name for name, c in checks.items() if not c["ok"]]
-        if failing:
-            log.warning("not ready", extra={"failing": ",".join(failing)})
+        readiness.note(failing, checks)
         body = {"status": "ready" if ok else "not ready", "failing": failing, "checks": checks}
         return web.json_response(body, status=200 if ok else 503)
 

@@ -17,7 +17,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot import health, metrics
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core.commands import Core
 from bot.health import Readiness
 from bot.logs import REQUEST_ID
@@ -186,7 +186,15 @@ async def serve(settings: Settings, core: Core, services: list[Service],
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=settings.shutdown_grace)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        if store is not None and hasattr(store, "close"):
+            store.close()
+        why = exc.strerror or str(exc)
+        raise ConfigError(f"cannot listen for HTTP on {settings.http_host}:{settings.http_port}: {why} "
+                          "(another process has it? set HTTP_PORT)") from None
     port = _bound_port(site) or settings.http_port
     log.info("http server listening", extra={"host": settings.http_host, "port": port})
     started: list[Service] = []

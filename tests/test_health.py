@@ -224,3 +224,36 @@ async def test_readyz_names_a_disconnected_discord_and_a_slack_that_failed_auth(
     finally:
         discord_fake.uninstall()
         await discord_fake.close()
+
+
+async def test_readyz_logs_when_readiness_changes_not_on_every_probe(
+        settings: Settings, core, caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
+    caplog.set_level(logging.INFO, logger="briefbot.health")
+    down = Store(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test")
+    readiness = Readiness(down, [])
+    client = await client_for(settings, core, readiness=readiness)
+    try:
+        for _ in range(3):
+            assert (await client.get("/readyz")).status == 503
+        readiness.store = core.store  # the database is back
+        for _ in range(3):
+            assert (await client.get("/readyz")).status == 200
+    finally:
+        await client.close()
+        down.close()
+    said = [r.getMessage() for r in caplog.records if r.name == "briefbot.health"]
+    assert said == ["not ready", "ready again"]
+
+
+async def test_an_http_port_in_use_is_a_one_line_error(settings: Settings, core) -> None:  # noqa: ANN001
+    from bot.config import ConfigError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = settings.model_copy(update={"http_host": "127.0.0.1", "http_port": port})
+        with pytest.raises(ConfigError) as err:
+            await serve(busy, core, [])
+    message = str(err.value)
+    assert f"127.0.0.1:{port}" in message and "HTTP_PORT" in message and "\n" not in message
