@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -44,19 +44,24 @@ class RetryPolicy:
 
 
 class Pace:
-    """Spaces calls at least 1/rate seconds apart (no bursts), so a limit counted over any window
-    of a second is never passed: callers reserve the next free slot, then sleep until it."""
+    """Lets callers through one at a time, at least 1/rate seconds apart, measured when each really
+    goes: a limit counted over any window of a second is never passed, even when the event loop runs
+    late (a loop woken late would otherwise let every overdue caller through in one burst)."""
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
-        self.next = 0.0
+        self.last = -float("inf")
+        self._turn = asyncio.Lock()
 
-    def reserve(self) -> float:
-        """Seconds to wait before the caller may go."""
-        now = asyncio.get_running_loop().time()
-        at = max(now, self.next)
-        self.next = at + self.interval
-        return at - now
+    @contextlib.asynccontextmanager
+    async def turn(self, sleep: Callable[[float], Any]) -> AsyncIterator[None]:
+        async with self._turn:
+            loop = asyncio.get_running_loop()
+            wait = self.last + self.interval - loop.time()
+            if wait > 0:
+                await sleep(wait)
+            self.last = loop.time()
+            yield
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,9 @@ class Limits:
 
 # The platforms' documented limits for posting: Slack allows about one message per second per
 # channel; Discord five per five seconds per channel and 50 requests per second per bot overall (we
-# stay a fifth below it: the HTTP library's own retries and network jitter need the headroom).
-LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=40.0)}
+# stay a tenth below it: discord.py's own retries of a 5xx and network jitter need the headroom; the
+# spacing is measured when each request really goes, so a late event loop makes no burst).
+LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=45.0)}
 CHANNEL_MARGIN = 0.05  # seconds added after a channel's last post, for clock and network jitter
 
 
@@ -106,7 +112,7 @@ class Fanout:
 
     async def pace(self, platform: str, workspace: str, channel: str,
                    sleep: Callable[[float], Any] = asyncio.sleep) -> None:
-        """Wait until the channel may take another message, then for the platform's next slot."""
+        """Wait until the channel may take another message."""
         limits = self.limits.get(platform)
         if limits is None:
             return
@@ -117,10 +123,19 @@ class Fanout:
             wait = last + 1.0 / limits.per_channel + CHANNEL_MARGIN - asyncio.get_running_loop().time()
             if wait > 0:
                 await sleep(wait)
-        if limits.per_platform:
-            wait = self._paces.setdefault((platform,), Pace(limits.per_platform)).reserve()
-            if wait > 0:
-                await sleep(wait)
+
+    @contextlib.asynccontextmanager
+    async def platform_turn(self, platform: str, sleep: Callable[[float], Any] = asyncio.sleep
+                            ) -> AsyncIterator[None]:
+        """The platform's bot-wide pace, taken right before the request goes out (inside its slot)."""
+        limits = self.limits.get(platform)
+        if limits is None or not limits.per_platform:
+            yield
+            return
+        pace = self._paces.setdefault((platform,), Pace(limits.per_platform))
+        async with pace.turn(sleep):
+            pass
+        yield
 
     def sent(self, platform: str, workspace: str, channel: str) -> None:
         self._last[(platform, workspace, channel)] = asyncio.get_running_loop().time()
@@ -172,7 +187,7 @@ async def _send_parts(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanou
             await fanout.pace(d.platform, d.workspace, d.channel, nap)
             sent = False
             try:
-                async with fanout.slot(d.platform):
+                async with fanout.slot(d.platform), fanout.platform_turn(d.platform, nap):
                     if not fanout.stopping.is_set():  # waiting for a slot may outlast the grace
                         message_id = await poster.send(d.channel, d.payloads[part], mark=d.mark(part))
                         sent = True
