@@ -104,13 +104,16 @@ async def test_restart_resumes_at_the_next_part(store: Store, slack: FakeSlackAP
 async def test_one_channel_at_a_time_under_a_rate_limit(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
     """Parts to one rate-limited channel wait out each 429 and still arrive once each, in order."""
     sub = _sub(store)
-    slack.rate_limit("C0MORNING", per_second=20, retry_after=0.05)
+    # Half a second between posts: part 2 comes sooner however busy the machine, and is refused
+    # (each retry after 0.05 s, so maybe more than once) until the channel may take it.
+    slack.rate_limit("C0MORNING", per_second=2, retry_after=0.05)
     ledger = Ledger(store)
     d = ledger.claim(sub, DAY, [{"text": f"part {n}"} for n in range(2)], {})
     unpaced = Fanout(per_platform=2, limits={})  # no pacing: the 429 path itself
     assert await send_delivery(d, poster, ledger, unpaced, FAST) == "sent"
     assert [m["text"] for m in slack.messages("C0MORNING")] == [f"part {n}" for n in range(2)]
-    assert [c.status for c in slack.calls_to("chat.postMessage")] == [200, 429, 200]
+    statuses = [c.status for c in slack.calls_to("chat.postMessage")]
+    assert statuses[0] == statuses[-1] == 200 and set(statuses[1:-1]) == {429} and len(statuses) > 2
 
 
 async def test_sends_are_paced_to_the_channel_limit(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
