@@ -33,7 +33,9 @@ def open_store(settings: Settings) -> Store:
     store.migrate()
     digest = shipped_digest()
     if store.shipped_digest() != digest:
-        store.seed(load_shipped_briefing(), digest)
+        with store.exclusive():  # replicas starting together: one seeds, the others then see it done
+            if store.shipped_digest() != digest:
+                store.seed(load_shipped_briefing(), digest)
     return store
 
 

@@ -15,6 +15,7 @@ from tests.fakes.slack_requests import signed_headers, slash_body
 
 TOKEN = "xoxb-replica-token"
 SECRET = "replica-signing-secret"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def role(bot: BotProcess) -> str:
@@ -136,6 +137,12 @@ def _reports(folder: Path, numbers: range) -> list[str]:
     return paths
 
 
+def _copy_with_one_more_newline(path: str) -> str:
+    copy = Path(path).with_name("copy-of-" + Path(path).name)
+    copy.write_text(Path(path).read_text() + "\n")
+    return str(copy)
+
+
 async def test_concurrent_ingest_from_several_processes_loses_no_report(store_url: str, tmp_path: Path) -> None:
     """Four processes ingest at once: every distinct report is stored once, a copy (even with one more
     trailing newline) is named as the stored one, and every process exits 0."""
@@ -147,13 +154,12 @@ async def test_concurrent_ingest_from_several_processes_loses_no_report(store_ur
     open_store(load_settings(database_url=store_url)).close()
     own = [_reports(tmp_path, range(w * 6, w * 6 + 6)) for w in range(4)]
     shared = _reports(tmp_path, range(100, 102))
-    copy = tmp_path / "report-100-copy.txt"
-    copy.write_text(Path(shared[0]).read_text() + "\n")  # the same report, one more trailing newline
+    copy = _copy_with_one_more_newline(shared[0])
     procs = []
     for files in own:
         procs.append(await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.fakes.ingest_worker", store_url, *files, *shared, str(copy),
-            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+            sys.executable, "-m", "tests.fakes.ingest_worker", store_url, *files, *shared, copy,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
             cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE))
     results = []
     for proc in procs:

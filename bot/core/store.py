@@ -7,7 +7,12 @@ schema is created or extended on start by `Store.migrate()`.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
 import json
+import logging
+import os
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,11 +30,12 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
     update,
 )
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core.models import (
     Actor,
@@ -45,6 +51,11 @@ from bot.core.models import (
 )
 
 SCHEMA_VERSION = 1
+# A database that accepts connections but never answers must not stall start-up in silence.
+CONNECT_TIMEOUT = 10
+LOCK_NAME = "briefbot-schema"
+
+log = logging.getLogger("briefbot.store")
 
 metadata = MetaData()
 
@@ -108,6 +119,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def text_sha256(text: str) -> str:
+    """A report's fingerprint for spotting a copy: line endings, trailing spaces and blank lines at
+    either end do not count (a copy saved by another editor is the same report)."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    normal = "\n".join(line.rstrip() for line in lines).strip("\n")
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
 def describe_url(url: str) -> str:
     """The database named for messages, without any password."""
     if url.startswith("sqlite"):
@@ -128,26 +147,77 @@ class Store:
             self.engine: Engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            args: dict = {}
+            if url.startswith("postgresql") and "connect_timeout" not in make_url(url).query:
+                args["connect_timeout"] = CONNECT_TIMEOUT  # libpq's, covering the whole start-up
+            self.engine = create_engine(url, pool_pre_ping=True, connect_args=args)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def migrate(self) -> None:
-        """Create missing tables and record the schema version; safe to run on every start."""
+        """Create missing tables and columns and record the schema version; safe to run on every start,
+        by any number of replicas at once (they take turns under `exclusive()`)."""
         try:
-            metadata.create_all(self.engine)
-            with self.engine.begin() as conn:
-                row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-                if row is None:
-                    try:
-                        with conn.begin_nested():
-                            conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
-                    except IntegrityError:
-                        pass  # another replica wrote it first
-                elif int(row.value) > SCHEMA_VERSION:
-                    raise StoreError(f"database {self.name} has schema version {row.value}, newer than "
-                                     f"this bot's {SCHEMA_VERSION}: upgrade the bot")
-        except (DatabaseError, OperationalError) as exc:
+            with self.exclusive():
+                metadata.create_all(self.engine)
+                with self.engine.begin() as conn:
+                    self._add_missing_columns(conn)
+                    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+                    if row is None:
+                        conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                    elif int(row.value) > SCHEMA_VERSION:
+                        raise StoreError(f"database {self.name} has schema version {row.value}, newer than "
+                                         f"this bot's {SCHEMA_VERSION}: upgrade the bot")
+        except DBAPIError as exc:
             raise StoreError(f"cannot open database {self.name}: {_reason(exc)}") from None
+
+    def _add_missing_columns(self, conn: Connection) -> None:
+        """Columns added to a table since the database was made (nullable, or with a plain default)."""
+        found = inspect(conn)
+        for table in metadata.sorted_tables:
+            have = {c["name"] for c in found.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                prep = conn.dialect.identifier_preparer
+                ddl = (f"ALTER TABLE {prep.format_table(table)} ADD COLUMN {prep.format_column(column)} "
+                       f"{column.type.compile(dialect=conn.dialect)}")
+                default = getattr(column.default, "arg", None)
+                if isinstance(default, bool | int | str):
+                    ddl += f" DEFAULT {_literal(default, conn.dialect.name)}"
+                    if not column.nullable:
+                        ddl += " NOT NULL"
+                elif not column.nullable:
+                    raise StoreError(f"database {self.name}: cannot add column {table.name}.{column.name} "
+                                     "(not null without a default)")
+                conn.exec_driver_sql(ddl)
+                log.info("database upgraded: column added", extra={"table": table.name, "column": column.name})
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Schema changes and the first seed, one process at a time: a PostgreSQL advisory lock (per
+        schema; released by the server if the holder dies), or a file lock beside a SQLite file."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as conn:
+                schema = conn.exec_driver_sql("SELECT current_schema()").scalar() or "public"
+                key = zlib.crc32(f"{LOCK_NAME}:{schema}".encode())
+                conn.exec_driver_sql("SELECT pg_advisory_lock(%s)", (key,))
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.exec_driver_sql("SELECT pg_advisory_unlock(%s)", (key,))
+                    conn.commit()
+            return
+        path = self.url.split("///", 1)[-1] if self.url.startswith("sqlite") else ""
+        if not path or path == ":memory:" or path.startswith("file:"):
+            yield
+            return
+        fd = os.open(path + ".schema-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel if this process dies
+            yield
+        finally:
+            os.close(fd)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -157,7 +227,7 @@ class Store:
                 yield conn
         except IntegrityError:
             raise
-        except (DatabaseError, OperationalError) as exc:
+        except DBAPIError as exc:
             raise StoreError(f"database {self.name}: {_reason(exc)}") from None
 
     def ping(self) -> None:
@@ -185,8 +255,7 @@ class Store:
                     return False
                 for key, value in (("seeded", briefing.as_of.isoformat()), ("title", briefing.title),
                                    ("conflict", briefing.conflict), ("shipped_digest", digest)):
-                    conn.execute(meta.delete().where(meta.c.key == key))
-                    conn.execute(insert(meta).values(key=key, value=value))
+                    self.put_meta(conn, key, value)
                 known_sources = set(conn.execute(select(sources.c.id)).scalars())
                 for source in briefing.sources:
                     if source.id not in known_sources:
@@ -242,22 +311,38 @@ class Store:
 
     def bump_revision(self, conn: Connection) -> None:
         """Mark the briefing as changed so every replica reloads it on its next command."""
-        value = _now().isoformat()
-        # UPDATE, not delete-and-insert: two replicas committing reports at once would collide on the key
-        # (and the loser's report be lost as a "duplicate"); the row lock makes them take turns instead.
-        if conn.execute(update(meta).where(meta.c.key == "revision").values(value=value)).rowcount == 0:
-            conn.execute(insert(meta).values(key="revision", value=value))
+        # An upsert, not delete-and-insert: two replicas committing reports at once would collide on
+        # the key (and the loser's report be lost as a "duplicate"); the row lock makes them take turns.
+        self.put_meta(conn, "revision", _now().isoformat())
         self.changed_here = True  # this process wrote it: its next command reloads without waiting
+
+    def put_meta(self, conn: Connection, key: str, value: str) -> None:
+        """Insert or update one meta row in place (never delete and insert: two writers at once would
+        collide on the key). The row stays locked until the transaction ends, so writers of the
+        briefing (ingest, seed) take turns from here on."""
+        name = self.engine.dialect.name
+        if name in ("postgresql", "sqlite"):
+            if name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            else:
+                from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            conn.execute(dialect_insert(meta).values(key=key, value=value)
+                         .on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
+        elif not conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount:
+            conn.execute(insert(meta).values(key=key, value=value))
 
     def revision(self) -> str:
         with self.begin() as conn:
             row = conn.execute(select(meta.c.value).where(meta.c.key == "revision")).first()
         return row.value if row else ""
 
-    def source_by_hash(self, sha256: str) -> str | None:
-        with self.begin() as conn:
-            row = conn.execute(select(sources.c.id).where(sources.c.sha256 == sha256)).first()
-        return row.id if row else None
+    def source_by_hash(self, *hashes: str, conn: Connection | None = None) -> str | None:
+        """The stored source with any of these fingerprints (`text_sha256`; older rows: the raw text's)."""
+        query = select(sources.c.id).where(sources.c.sha256.in_(hashes)).order_by(sources.c.id).limit(1)
+        if conn is not None:
+            return conn.execute(query).scalar()
+        with self.begin() as c:
+            return c.execute(query).scalar()
 
     def load_briefing(self) -> Briefing:
         """Everything in the store as one Briefing (figures in insertion order, history included)."""
@@ -288,6 +373,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objec
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _literal(value: bool | int | str, dialect: str) -> str:
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE") if dialect == "postgresql" else str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _reason(exc: Exception) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.models import Source
-from bot.core.store import Store, sources
+from bot.core.store import Store, StoreError, sources, text_sha256
 from bot.ingest import IngestError
 from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
 from bot.ingest.extract import FLAG_REASON, Candidate, Known, extract
@@ -59,11 +60,12 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
     text = fetched.text
     if not text.strip():
         raise IngestError(f"{fetched.origin}: empty, there is no text to ingest")
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = text_sha256(text)  # a copy with other line endings or trailing spaces is the same report
+    raw_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()  # how sources stored before were keyed
     report_title = (title or fetched.title or guess_title(text)).strip()[:300] or "Untitled report"
     ensure_table(store)
     date = report_date(fetched, published, today or report_dates(store) or dt.date.today())
-    existing = store.source_by_hash(sha)
+    existing = store.source_by_hash(sha, raw_sha)
     if existing is not None:
         log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin})
         return Ingested(existing, report_title, date, duplicate=True)
@@ -74,17 +76,41 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
                     url=fetched.url, published_at=date, retrieved_at=dt.datetime.now(dt.UTC), text=text, sha256=sha)
     extra = extractor(source, known) if extractor is not None else []
     try:
-        result = store_report(store, source, extra, auto_approve)
-    except IntegrityError:
-        # Another process stored the same text a moment ago.
-        return Ingested(store.source_by_hash(sha) or "", report_title, date, duplicate=True)
+        result = store_report(store, source, extra, auto_approve, also_known_as=raw_sha)
+    except AlreadyStored as exc:
+        # Another process stored the same report a moment ago.
+        log.info("ingest: already have this report", extra={"source_id": exc.source_id, "origin": fetched.origin})
+        return Ingested(exc.source_id, report_title, date, duplicate=True)
+    except IntegrityError as exc:
+        raise StoreError(f"database {store.name}: could not store the report: {str(exc.orig).splitlines()[0]}"
+                         ) from None
     log.info("ingest: stored report", extra={"source_id": result.source_id, "candidates": len(result.queued),
                                              "applied": len(result.applied), "origin": fetched.origin})
     return result
 
 
-def store_report(store: Store, source: Source, extra: list[Candidate], auto_approve: bool) -> Ingested:
+class AlreadyStored(Exception):
+    def __init__(self, source_id: str) -> None:
+        super().__init__(source_id)
+        self.source_id = source_id
+
+
+def store_report(store: Store, source: Source, extra: list[Candidate], auto_approve: bool,
+                 also_known_as: str = "") -> Ingested:
+    """The source, its candidates and the new revision in one transaction.
+
+    Marking the revision comes first: it locks that row (PostgreSQL) or the database (SQLite) until
+    the commit, so concurrent ingests take turns, and the duplicate check and the id chosen below
+    cannot be overtaken by another process. AlreadyStored when the same report got in first."""
     with store.begin() as conn:
+        store.bump_revision(conn)
+        existing = store.source_by_hash(source.sha256, *([also_known_as] if also_known_as else []), conn=conn)
+        if existing is not None:
+            raise AlreadyStored(existing)  # rolls the revision back: nothing changed
+        base = source.id
+        source_id = unique_source_id(conn, base)
+        if source_id != base:  # another report with the same date and title got in first
+            source, extra = _renamed(source, extra, source_id)
         known = load_known(conn)
         result = Ingested(source.id, source.title, source.published_at)
         store.add_source(source, conn)
@@ -107,8 +133,25 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
                     apply(store, conn, c, known)
                     c.status = "approved"
             result.queued.append((queue(conn, source.id, c), c))
-        store.bump_revision(conn)
     return result
+
+
+def _renamed(source: Source, extra: list[Candidate], new_id: str) -> tuple[Source, list[Candidate]]:
+    """The source under another id, and the candidates proposed for it (their evidence names it)."""
+    renamed = []
+    for c in extra:
+        data = json.loads(c.fact.model_dump_json())
+        c.fact = type(c.fact).model_validate(_replace_value(data, source.id, new_id))
+        renamed.append(c)
+    return source.model_copy(update={"id": new_id}), renamed
+
+
+def _replace_value(data: object, old: str, new: str) -> object:
+    if isinstance(data, dict):
+        return {k: _replace_value(v, old, new) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_replace_value(v, old, new) for v in data]
+    return new if data == old else data
 
 
 def report_dates(store: Store) -> list[dt.date]:

@@ -105,3 +105,49 @@ def test_upgraded_shipped_briefing_keeps_a_reviewed_update(store_url: str) -> No
     assert store.seed(load_shipped_briefing(), "v2") is True
     assert store.load_briefing().upcoming[0].status == "held"
     store.close()
+
+
+async def test_a_database_that_never_answers_ends_start_up_with_one_line(tmp_path: Path) -> None:
+    """It accepts the connection and says nothing: `briefbot run` gives up after the connect timeout
+    with a one-line error and exit 2, instead of waiting minutes in silence."""
+    from tests.fakes.briefbot_process import BotProcess
+    from tests.fakes.tcp_proxy import TcpProxy
+
+    async with TcpProxy("127.0.0.1", 9) as silent:
+        silent.blackhole = True
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{silent.port}/test?connect_timeout=1"
+        bot = await BotProcess.start({"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-never-used",
+                                      "SLACK_SIGNING_SECRET": "never-used"}, cwd=tmp_path, wait_ready=False)
+        try:
+            code = await bot.wait(within=60)
+        finally:
+            await bot.close()
+        assert silent.connections >= 1
+    assert code == 2, bot.text
+    [line] = [ln for ln in bot.raw if ln.startswith("briefbot:")]
+    assert "cannot open database" in line and "timeout" in line and "Traceback" not in bot.text
+
+
+def test_a_copy_with_other_line_endings_and_trailing_space_has_the_same_fingerprint() -> None:
+    from bot.core.store import text_sha256
+
+    report = "Headline\n\nCITY, Dec 20 (Agency) - Talks ended.\nMore text.\n"
+    assert text_sha256(report) == text_sha256(report + "\n") == text_sha256(report.replace("\n", "\r\n"))
+    assert text_sha256(report) == text_sha256(report.replace(".\n", ".  \n"))
+    assert text_sha256(report) != text_sha256(report.replace("ended", "resumed"))
+    assert text_sha256(report) != text_sha256(report.replace("\n\n", "\n"))  # inner blank lines count
+
+
+def test_a_database_made_by_an_older_version_gets_the_new_columns(store_url: str) -> None:
+    import importlib
+
+    from sqlalchemy import inspect
+
+    importlib.import_module("bot.schedule.ledger")  # its table gained `sending`
+    store = fresh(store_url)
+    with store.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE deliveries DROP COLUMN sending")
+    store.migrate()  # the next start
+    with store.begin() as conn:
+        assert "sending" in {c["name"] for c in inspect(conn).get_columns("deliveries")}
+    store.close()
