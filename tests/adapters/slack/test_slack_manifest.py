@@ -23,6 +23,10 @@ def test_manifest_lists_every_command_event_and_scope() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "app_mentions:read", "im:history", "chat:write", "users:read", "channels:read",
             "files:write"} <= scopes
+    # Reading back a scheduled part's metadata after a crash (bot.adapters.slack.poster.HISTORY_SCOPES).
+    from bot.adapters.slack.poster import HISTORY_SCOPES
+
+    assert set(HISTORY_SCOPES.split(", ")) <= scopes
     # One request URL for everything, on the path the bot serves.
     path = Settings.model_fields["slack_events_path"].default
     urls = ({c["url"] for c in manifest["features"]["slash_commands"]} | {events["request_url"]}
