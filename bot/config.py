@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     scheduler_misfire_grace: int = Field(default=7200, ge=0, description="seconds")
     scheduler_subscriptions_file: Path = Path("config/subscriptions.toml")
     # A delivery's lease: how soon another replica takes over the deliveries of one that died.
-    scheduler_lease_seconds: float = Field(default=15.0, ge=1, le=600)
+    scheduler_lease_seconds: float = Field(default=10.0, ge=1, le=600)
     # -- ingest
     ingest_auto_approve: bool = False
     ingest_max_bytes: int = Field(default=2 * 1024 * 1024, gt=0)

@@ -52,9 +52,9 @@ from bot.core.store import Store, metadata
 log = logging.getLogger("briefbot.schedule")
 
 # Short, so a dead owner's deliveries are taken over within seconds; the heartbeat renews it three
-# times per lease, so one slow write does not lose a live owner its rows. Longer than a send's own
-# timeout (Slack 10 s), so a send started under a fresh lease ends before anyone else may take over.
-LEASE_SECONDS = 15.0
+# times per lease, so one slow write does not lose a live owner its rows. A send still in flight when
+# a lease does run out (the database away too) carries its `sending` mark: the next owner asks first.
+LEASE_SECONDS = 10.0
 T = TypeVar("T")
 
 deliveries = Table(

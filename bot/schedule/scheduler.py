@@ -175,7 +175,7 @@ class BriefingScheduler:
 
     async def _watch_stale(self) -> None:
         """Take over a dead owner's deliveries soon after their short lease runs out."""
-        interval = max(0.5, self.deliverer.ledger.lease.total_seconds() / 2)
+        interval = max(0.5, self.deliverer.ledger.lease.total_seconds() / 4)
         while True:
             await asyncio.sleep(interval)
             try:
