@@ -179,9 +179,12 @@ async def _send_parts(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanou
             if d.lost:
                 log.warning("delivery taken over by another process; stopping", extra=where)
                 return "lost"
-            # Saying which part goes out also renews the lease and checks the row is still ours.
+            # Saying which part goes out also renews the lease and checks the row is still ours; the
+            # write recording the previous part announced this one already (and the heartbeat keeps
+            # the lease) unless the lease is half gone.
             d.attempts += 1
-            if not await persist(ledger, where, ledger.intend, d, part):
+            announced = d.sending == part and ledger.lease_fresh(d)
+            if not announced and not await persist(ledger, where, ledger.intend, d, part):
                 log.warning("delivery taken over by another process; stopping", extra=where)
                 return "lost"
             await fanout.pace(d.platform, d.workspace, d.channel, nap)

@@ -33,7 +33,7 @@ async def _died_mid_send(store: Store, poster, sub: subs.Subscription, posted: b
     d = dead.claim(sub, DAY, PARTS, {})
     assert dead.intend(d, 0)
     assert dead.part_sent(d, 0, await poster.send(sub.channel, PARTS[0], mark=d.mark(0)))
-    assert dead.intend(d, 1)
+    assert d.sending == 1  # announced with part 1's record
     if posted:
         await poster.send(sub.channel, PARTS[1], mark=d.mark(1))  # accepted; the answer never read
     dead.release(d)  # its lease ran out
@@ -71,19 +71,33 @@ async def test_without_the_history_scope_the_part_is_posted_again_and_the_log_sa
     assert "channels:history" in warning.reason
 
 
-async def test_a_part_recorded_before_the_crash_needs_no_lookup(store: Store, slack: FakeSlackAPI,
-                                                                poster) -> None:  # noqa: ANN001
+async def test_a_delivery_claimed_but_not_started_needs_no_lookup(store: Store, slack: FakeSlackAPI,
+                                                                   poster) -> None:  # noqa: ANN001
+    """Briefings waiting for their turn when the owner died: taken over and sent, no question asked."""
     sub = _sub(store)
     dead = Ledger(store, owner="dead")
     d = dead.claim(sub, DAY, PARTS, {})
-    assert dead.intend(d, 0) and dead.part_sent(d, 0, "ts-1")
     dead.release(d)
     deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
     [stale] = deliverer.ledger.stale_claims(DAY)
     assert not stale.in_doubt()
     assert await deliverer.resume(stale) == "sent"
     assert slack.calls_to("conversations.history") == []
-    assert [m["text"] for m in slack.accepted_in("C0MORNING")] == ["part 2", "part 3"]
+    assert [m["text"] for m in slack.accepted_in("C0MORNING")] == ["part 1", "part 2", "part 3"]
+
+
+async def test_a_stop_between_parts_hands_back_a_row_that_needs_no_lookup(store: Store, slack: FakeSlackAPI,
+                                                                          poster) -> None:  # noqa: ANN001
+    sub = _sub(store)
+    ledger = Ledger(store)
+    d = ledger.claim(sub, DAY, PARTS, {})
+    fanout = Fanout()  # Slack's pace: a second between parts to one channel
+    sending = asyncio.create_task(send_delivery(d, poster, ledger, fanout, FAST))
+    await slack.wait_for(lambda: len(slack.accepted) == 1, within=10)
+    fanout.stopping.set()
+    assert await sending == "stopped"
+    row = ledger.get(sub.id, DAY)
+    assert row.parts_sent == 1 and not row.in_doubt()
 
 
 async def test_a_timeout_after_slack_stored_the_post_is_not_posted_again(store: Store,
