@@ -82,8 +82,8 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
         log.info("ingest: already have this report", extra={"source_id": exc.source_id, "origin": fetched.origin})
         return Ingested(exc.source_id, report_title, date, duplicate=True)
     except IntegrityError as exc:
-        raise StoreError(f"database {store.name}: could not store the report: {str(exc.orig).splitlines()[0]}"
-                         ) from None
+        raise StoreError(f"database {store.name}: could not store the report: "
+                         f"{(str(exc.orig).strip().splitlines() or ['integrity error'])[0]}") from None
     log.info("ingest: stored report", extra={"source_id": result.source_id, "candidates": len(result.queued),
                                              "applied": len(result.applied), "origin": fetched.origin})
     return result

@@ -90,6 +90,12 @@ deliveries = Table(
 OWNER = f"{uuid.uuid4().hex[:12]}"  # this process
 
 
+def first_line(exc: BaseException) -> str:
+    """An error for a log line: its first line, short, or its type when it says nothing."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -353,7 +359,7 @@ class Ledger:
             except Exception as exc:  # noqa: BLE001 - the database is away: the senders wait for it
                 if not self._beat_failing:
                     log.warning("cannot renew delivery leases; retrying",
-                                extra={"deliveries": len(rows), "error": str(exc).splitlines()[0][:200]})
+                                extra={"deliveries": len(rows), "error": first_line(exc)})
                 self._beat_failing = True
                 continue
             if self._beat_failing:

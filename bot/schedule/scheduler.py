@@ -23,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.schedule import subscriptions as subs
 from bot.schedule.deliverer import Deliverer
+from bot.schedule.ledger import first_line
 from bot.schedule.subscriptions import DAY_NAMES, Subscription
 
 log = logging.getLogger("briefbot.schedule")
@@ -181,7 +182,7 @@ class BriefingScheduler:
             try:
                 await self.resume_stale()
             except Exception as exc:  # noqa: BLE001 - the poll reports a lasting database problem
-                log.debug("stale deliveries check failed", extra={"error": str(exc).splitlines()[0][:200]})
+                log.debug("stale deliveries check failed", extra={"error": first_line(exc)})
 
     # -- running ------------------------------------------------------------------------------------
     async def drain(self) -> None:

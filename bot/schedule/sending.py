@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import metrics
 from bot.core.store import StoreError
 from bot.delivery import CannotTell, DeliveryError, PermanentError, Poster, RateLimited
-from bot.schedule.ledger import Delivery, Ledger
+from bot.schedule.ledger import Delivery, Ledger, first_line
 
 T = TypeVar("T")
 
@@ -276,7 +276,7 @@ async def persist(ledger: Ledger, where: dict, fn: Callable[..., T], *args: obje
         except (StoreError, DBAPIError) as exc:
             if not failing:
                 log.warning("cannot record delivery progress; retrying until the database is back",
-                            extra={**where, "error": str(exc).splitlines()[0][:200]})
+                            extra={**where, "error": first_line(exc)})
             failing = True
             await asyncio.sleep(delay)
             delay = min(5.0, delay * 2)
@@ -292,7 +292,7 @@ async def _stopped(d: Delivery, ledger: Ledger, doubtful: bool, where: dict) -> 
         await ledger.write(ledger.release, d, not doubtful)
     except Exception as exc:  # noqa: BLE001 - the lease runs out by itself soon
         log.warning("could not hand a delivery back; its lease runs out instead",
-                    extra={**where, "error": str(exc).splitlines()[0][:200]})
+                    extra={**where, "error": first_line(exc)})
     log.info("delivery paused for the stop; another process resumes it", extra={**where, "parts_sent": d.parts_sent})
     return "stopped"
 
