@@ -12,7 +12,8 @@ from bot.ingest.text import Sentence
 # The answering side: a denial, a rejection, a different account, a reply.
 DENY = re.compile(
     r"\b(?P<verb>denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|disputed|disputes|refuted|refutes"
-    r"|contested|contests|gave\s+a\s+different\s+account|offered\s+a\s+different\s+account|replied|countered|hit\s+back"
+    r"|contested|contests|gave\s+a\s+different\s+account|said\s+(?:that\s+)?there\s+(?:was|were|had\s+been)\s+no"
+    r"|did\s+not\s+confirm|has\s+not\s+confirmed|would\s+not\s+confirm|offered\s+a\s+different\s+account|replied|countered|hit\s+back"
     r"|called\s+(?:it|them|this|that|the\s+(?:reports?|claims?|assessment|accusations?|allegations?))\s+[\"“‘]?"
     r"(?:false|untrue|baseless|fabricated|flat-out\s+wrong|wrong|lies|a\s+lie|propaganda|unjustified))\b")
 # The asserting side.
@@ -21,7 +22,7 @@ ASSERT = re.compile(
     r"|finds|assessed|stated|insisted|insists|told|wrote|confirmed)\b")
 BLAME = re.compile(r"\bblamed\b|\bblames\b")
 _OBJECT = re.compile(r"^\s*(?:the\s+(?:accusation|allegation|claim|charge|suggestion|report)s?\s+(?:that\s+)?|that\s+)?"
-                     r"(?P<obj>[^.;:]{3,140}?)(?=\s+(?:and\s+called|and\s+said|and\s+accused)\b|[.;:]|,\s+(?:saying|and)\b|$)")
+                     r"(?P<obj>[^.;:]{3,140}?)(?=\s+(?:and\s+called|and\s+said|and\s+accused)\b|[.;:]|,\s+(?:saying|and|but|while)\b|$)")
 
 
 # "remains disputed", "is contested": a state, not someone disputing.
@@ -64,7 +65,7 @@ def contested(sentences: list[Sentence], text: str) -> list[FoundClaim]:
             continue
         what = _OBJECT.match(s.text[m.end():])
         denial_object = what["obj"].strip() if what and not counter_blame and not m["verb"].startswith(
-            ("called", "replied", "countered", "gave", "offered")) else ""
+            ("called", "replied", "countered", "gave", "offered", "did", "has", "would")) else ""
         # The asserting side: earlier in the same sentence ("X accused Y of ...; Y denied ..."), else a nearby
         # sentence of the same paragraph (before, then after) whose speaker is someone else.
         assertion: Side | None = None
@@ -76,7 +77,8 @@ def contested(sentences: list[Sentence], text: str) -> list[FoundClaim]:
             if who and who != denier:
                 assertion = Side(who, "asserts", head[:cut].strip(" ,;"), [s])
         if assertion is None:
-            for j in (i - 1, i - 2, i + 1, i + 2):
+            options: list[tuple[int, int, Side, int]] = []
+            for rank, j in enumerate((i - 1, i - 2, i + 1, i + 2)):
                 if not 0 <= j < len(sentences) or j in used:
                     continue
                 other = sentences[j]
@@ -89,9 +91,13 @@ def contested(sentences: list[Sentence], text: str) -> list[FoundClaim]:
                     continue
                 who = speaker(other.text, a.start())
                 if who and not _same_side(who, denier) and not _PRONOUN.match(who):
-                    assertion = Side(who, "asserts", other.text, [other])
-                    used.add(j)
-                    break
+                    # The nearest account on the same point: most words in common with the denial first.
+                    options.append((-_overlap(other.text, s.text), rank, Side(who, "asserts", other.text, [other]), j))
+            if options:
+                # "called it false": 'it' is what was said just before.
+                refers_back = bool(re.match(r"called\s+(?:it|them|this|that)\b", m.groupdict().get("verb") or ""))
+                _, _, assertion, j = min(options, key=lambda o: (o[1], o[0]) if refers_back else (o[0], o[1]))
+                used.add(j)
         if assertion is None:
             continue
         # The denying side goes on in the next sentence when it names the same side ("Iran gave a different
@@ -118,6 +124,13 @@ def contested(sentences: list[Sentence], text: str) -> list[FoundClaim]:
         if topic:
             out.append(FoundClaim(topic, [assertion, denial]))
     return out
+
+
+def _overlap(a: str, b: str) -> int:
+    def stems(t: str) -> set[str]:
+        return {w[:5].lower() for w in re.findall(r"[A-Za-z]{5,}", t)} - {"which", "their", "there", "would", "about",
+                                                                          "after", "said", "other"}
+    return len(stems(a) & stems(b))
 
 
 def _same_side(a: str, b: str) -> bool:

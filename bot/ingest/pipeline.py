@@ -20,7 +20,7 @@ from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
 from bot.ingest.extract import FLAG_REASON, Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
 from bot.ingest.injection import flagged, overlaps
-from bot.ingest.review import apply, check, ensure_table, figure_disagrees, load_known, queue
+from bot.ingest.review import apply, as_update, check, ensure_table, figure_disagrees, load_known, queue
 from bot.ingest.text import sentences, slug
 
 log = logging.getLogger("briefbot.ingest")
@@ -115,7 +115,7 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
         result = Ingested(source.id, source.title, source.published_at)
         store.add_source(source, conn)
         suspect = [(s.start, s.end) for s in flagged(sentences(source.text))]
-        for c in [*extract(source, known), *extra]:
+        for c in [as_update(c, known) for c in [*extract(source, known), *extra]]:
             problem = check(c, known)
             if problem == "duplicate":
                 continue

@@ -20,6 +20,7 @@ from bot.ingest.events import identity_words, same_event
 from bot.ingest.extract import Candidate, Known
 from bot.ingest.people import is_unique_office
 from bot.ingest.tables import candidates
+from bot.ingest.text import content_words
 
 MODELS = {"figure": Figure, "actor": Actor, "event": Event, "upcoming": Upcoming, "claim": Claim,
           "request": Request, "agreement": Agreement, "note": Fact}
@@ -79,6 +80,27 @@ def check(c: Candidate, known: Known) -> str | None:
     return None
 
 
+def as_update(c: Candidate, known: Known) -> Candidate:
+    """A report that an item the briefing awaits was called off updates that item (it stays one item, now
+    cancelled, with both reports as evidence) instead of standing beside it."""
+    fact = c.fact
+    if not isinstance(fact, Upcoming) or fact.status != "cancelled" or c.replaces or fact.when is None:
+        return c
+    text = f"{fact.summary} {fact.statement}"
+    for u in known.upcoming:
+        if u.status in ("cancelled", "held") or u.when is None or u.when.date != fact.when.date:
+            continue
+        other = f"{u.summary} {u.statement}"
+        if same_event("meeting", text, "meeting", other) or len(content_words(text) & content_words(other)) >= 3:
+            updated = u.model_copy(update={
+                "status": "cancelled", "statement": f"{u.statement} Then: {fact.statement}",
+                "keywords": list(dict.fromkeys([*u.keywords, "cancelled", "called off", "not take place"])),
+                "evidence": [*u.evidence, *fact.evidence]})
+            return Candidate("upcoming", updated, f"cancelled: {u.summary}", replaces=u.id, status=c.status,
+                             reason=c.reason)
+    return c
+
+
 def actor_conflict(actor: Actor, known: Known) -> str | None:
     if not actor.role or actor.role.lower().startswith("former") or not is_unique_office(actor.role):
         return None
@@ -110,6 +132,8 @@ def date_conflict(c: Candidate, known: Known) -> str | None:
             continue
         if other_date == when.date:
             return "duplicate"
+        if kind in ("clash", "statement", "plan"):
+            continue  # fighting and statements recur day after day: another day is another event
         shared = identity_words(text) & identity_words(other_text)
         if len(shared) >= 3:
             return (f"conflict: the briefing dates “{summary[:80]}” ({other_id}) {label(other_date)}, this report "
@@ -200,7 +224,7 @@ def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome
                 out.conflicts.append((r.id, r.reason))
                 continue
             q = row_to_queued(r)
-            c = Candidate(q.kind, q.fact, q.summary, replaces=q.replaces)  # type: ignore[arg-type]
+            c = as_update(Candidate(q.kind, q.fact, q.summary, replaces=q.replaces), known)  # type: ignore[arg-type]
             problem = check(c, known)
             if problem == "duplicate" or (problem is None and fact_exists(conn, q)):
                 set_status(conn, r.id, "rejected", "already in the briefing")

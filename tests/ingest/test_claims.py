@@ -31,6 +31,14 @@ def sides(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
      "what it called a foreign army present illegally on Congolese soil.",
      "who is to blame for explosions at an M23 rally",
      [("asserts", "Corneille Nangaa"), ("asserts", "Tshisekedi's office")]),
+    ("Late on Monday, Trump announced that Israel and Iran had agreed to a complete and total ceasefire. Israel "
+     "said on Tuesday that it had accepted the proposal. Iranian Foreign Minister Abbas Araghchi said there was no "
+     "agreement on a ceasefire, but that Iran had no intention of continuing.", "agreement on a ceasefire",
+     [("asserts", "Trump"), ("denies", "Iranian Foreign Minister Abbas Araghchi")]),
+    ("A preliminary assessment, leaked on Tuesday, found the strikes had set the programme back by only a few "
+     "months. The White House called it \"flat-out wrong\". The spokesman said the sites had been badly damaged.",
+     "the strikes had set the programme back by only a few months",
+     [("asserts", "A preliminary assessment"), ("denies", "the White House")]),
 ])
 def test_each_side_of_a_contested_point(text: str, topic: str, expected: list) -> None:
     assert sides(text) == [(topic, expected)]

@@ -205,3 +205,20 @@ def test_auto_approve_never_applies_injected_or_disagreeing_figures(sqlite_url: 
     assert all(f.value != 500 for f in b.figures)
     review.approve(store, None)  # a reviewer keeps both counts, side by side
     assert sorted(f.value for f in store.load_briefing().figures if f.source_id in ours) == [30, 90]
+
+
+def test_talks_reported_called_off_update_the_awaited_item(sqlite_url: str, tmp_path) -> None:  # noqa: ANN001
+    store = make_store(sqlite_url)
+    first = tmp_path / "first.txt"
+    first.write_text("World\n\nStrikes\n\nJERUSALEM, June 14, 2025 (Wire) - A sixth round of nuclear talks between the "
+                     "two governments had been scheduled for Sunday in Muscat, Oman.\n", encoding="utf-8")
+    second = tmp_path / "second.txt"
+    second.write_text("World\n\nTolls\n\nTel Aviv, Israel (June 16, 2025) – Oman's foreign minister said on Saturday "
+                      "that the nuclear talks planned for Sunday in Muscat would not take place.\n", encoding="utf-8")
+    for path in (first, second):
+        ingest(store, str(path))
+    outcome = review.approve(store, None)
+    assert not outcome.conflicts
+    talks = [u for u in store.load_briefing().upcoming if "Muscat" in u.statement]
+    assert len(talks) == 1 and talks[0].status == "cancelled" and talks[0].when.date.isoformat() == "2025-06-15"
+    assert len({e.source_id for e in talks[0].evidence}) == 2
