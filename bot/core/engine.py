@@ -341,7 +341,8 @@ class OfflineEngine:
             return profile
         ranked = self.rank(qterms, q)
         # Structured facts answer first; the sources' own sentences where none fits.
-        strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]
+        strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)
+                       and not self.index.knows(w)]
         # An actor's profile answers "who is ...?"; for anything else the sources' sentences do.
         from_sources = (not ranked or self.sentence_like(ranked[0][1]) or (
             self.thin_actor(ranked[0][1].obj)
@@ -636,8 +637,13 @@ class OfflineEngine:
             noun = re.search(r"\bhow\s+many\s+([a-z-]+)", low).group(1)
             if noun not in STOPWORDS and not counted_in(best.text, noun):
                 missing = f"how many {noun}"
+        asked = re.match(r"\s*(?:what|which)\s+(?:[a-z]+\s+)?([a-z]+)\s+(?:did|does|do|is|are|was|were|has|have|had)\b", low)
+        if missing is None and asked and best.kind == "passage" and asked.group(1) not in STOPWORDS \
+                and term(asked.group(1)) not in best.tf and term(asked.group(1)) not in GENERIC_HEADS:
+            missing = f"what {asked.group(1)}"  # "what charges does he face?" answered by a sentence naming none
         if missing is None:
-            strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)]
+            strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)
+                       and not self.index.knows(w)]
             if strange:
                 ans.prefix(f"The briefing does not say exactly that (nothing on “{strange[0]}”). The closest it has:")
                 ans.intent += ":hedged"

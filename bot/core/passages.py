@@ -55,6 +55,7 @@ class Sentence:
     future: bool = False
     length: int = 1
     names: set[str] = field(default_factory=set)
+    report: dt.date = dt.date.min  # the report's date
 
     @property
     def evidence(self) -> Evidence:
@@ -64,11 +65,22 @@ class Sentence:
     @property
     def when(self) -> dt.date:
         """The day the sentence is about: the first date it names, else its report's date."""
-        return self.dates[0] if self.dates else self.source.published_at
+        return self.dates[0] if self.dates else self.report
 
     @property
     def terms(self) -> set[str]:
         return set(self.tf) | set(self.ctx)
+
+
+def report_dates(sources: list[Source]) -> dict[str, dt.date]:
+    """Each report's date, a year-less dateline read into the wrong year put back beside the others."""
+    dates = {s.id: s.published_at for s in sources}
+    if len(dates) >= 3:
+        middle = sorted(dates.values())[len(dates) // 2]
+        for sid, d in dates.items():
+            if (d - middle).days > 200 and abs((d.replace(year=d.year - 1) - middle).days) < 120:
+                dates[sid] = d.replace(year=d.year - 1)
+    return dates
 
 
 def headlines(text: str) -> list[str]:
@@ -95,7 +107,8 @@ class SentenceIndex:
     def __init__(self, briefing: Briefing) -> None:
         self.sentences: list[Sentence] = []
         self.exclude: set[int] = set()  # sentences an earlier part of a compound question already used
-        sources = sorted(briefing.sources, key=lambda s: (s.published_at, s.id))
+        self.dates = report_dates(briefing.sources)
+        sources = sorted(briefing.sources, key=lambda s: (self.dates[s.id], s.id))
         capital: Counter = Counter()
         lower: Counter = Counter()
         self.acronyms: dict[str, set[str]] = defaultdict(set)
@@ -122,7 +135,7 @@ class SentenceIndex:
                 last_end = offset + len(text)
                 same_para = previous is not None and previous.para == para and previous.source is source
                 prev_date = previous.when if same_para and previous is not None else None
-                dates = sentence_dates(text, source.published_at, prev_date)
+                dates = sentence_dates(text, self.dates[source.id], prev_date)
                 tf = Counter(terms(text))
                 ctx: Counter = Counter()
                 for t, k in title_terms.items():
@@ -133,7 +146,8 @@ class SentenceIndex:
                     for t in previous.tf:
                         if t not in tf:
                             ctx[t] += 1
-                s = Sentence(n=len(self.sentences), source=source, offset=offset, text=text, para=para, dates=dates,
+                s = Sentence(n=len(self.sentences), source=source, report=self.dates[source.id], offset=offset,
+                             text=text, para=para, dates=dates,
                              tf=tf, ctx=ctx, mentions=mentions_in(text), flagged=bool(ADDRESSED.search(text)),
                              future=bool(FUTURE.search(text)), length=sum(tf.values()) or 1)
                 self.sentences.append(s)
@@ -260,10 +274,14 @@ class SentenceIndex:
         focus = {term(m.group(2).lower()) for m in re.finditer(r"\b(which|what)\s+(?:\w+\s+)?([a-z]+)\b(?=\s+(?:were|was|did|"
                                                              r"are|is|have|has|had)\b)", q, re.I)}
         said = SPEAKER.search(q)
+        quoted = [a or b for a, b in re.findall(r'"([^"]{3,})"|“([^”]{3,})”', q)]
+        quoted = [p.lower().replace("’", "'") for p in quoted]
         speakers = [g for g in self.name_groups(said.group("who"))] if said else []
         candidates: set[int] = set()
         for t in qterms | grouped:
             candidates.update(self.postings.get(t, ()))
+        if quoted:
+            candidates.update(s.n for s in self.sentences if any(p in s.text.lower() for p in quoted))
         out = []
         for i in candidates:
             s = self.sentences[i]
@@ -276,6 +294,8 @@ class SentenceIndex:
             sc *= 0.3 + 0.7 * self.name_cover(s, groups)
             if speakers and all(g & set(s.tf) for g in speakers):
                 sc *= 1.5  # "what did X say": X's own sentence
+            if quoted and any(p in s.text.lower() for p in quoted):
+                sc = sc * 3 + 10  # the words the question quotes
             out.append((sc, s))
         out.sort(key=lambda x: (-x[0], x[1].n))
         return out[:k]

@@ -101,7 +101,7 @@ class SourceAnswers:
     def quote(self, sentences: list[Sentence], dated: bool = False) -> str:
         out = []
         for s in sentences:
-            out.append(f"({day(s.source.published_at)}) {s.text}" if dated else s.text)
+            out.append(f"({day(s.report)}) {s.text}" if dated else s.text)
         return " ".join(out)
 
     def qterms(self, q: str) -> set[str]:
@@ -151,7 +151,7 @@ class SourceAnswers:
         if top < 0.45:
             return None
         pool = [p for p in pool if p[0] >= top - (0.35 if COMPARE.search(q) else 0.2)]
-        pool.sort(key=lambda p: (p[1].source.published_at, p[1].when, p[1].n))
+        pool.sort(key=lambda p: (p[1].report, p[1].when, p[1].n))
         if COMPARE.search(q):
             return self.figure_compare(q, pool)
         if HISTORY.search(q):
@@ -164,19 +164,19 @@ class SourceAnswers:
         text = cur_s.text
         # Another count of the same thing in the same report is a disagreement, shown beside it.
         rivals = [s for r, s, m in pool if s is not cur_s and m.value is not None and m.value != cur.value
-                  and s.source is cur_s.source and abs(s.n - cur_s.n) <= 6]
+                  and s.source is cur_s.source]
         rivals = list(dict.fromkeys(rivals))[:2]
         older: list[str] = []
         seen = {cur.value}
         for _, s, m in reversed(pool[:-1]):
             if m.value is None or m.value in seen or s is cur_s or cur.value is None:
                 continue
-            if s.source.published_at == cur_s.source.published_at and s.when >= cur_s.when:
+            if s.report == cur_s.report and s.when >= cur_s.when:
                 continue
             seen.add(m.value)
             verb = "up from" if not older and cur.value > m.value else ("revised from" if not older else "from")
             older.append(f"{verb} {m.text[0].lower() + m.text[1:]} on {day(s.when)}")
-        answer = f"{text} (as reported on {day(cur_s.source.published_at)})"
+        answer = f"{text} (as reported on {day(cur_s.report)})"
         if older:
             answer += "; earlier: " + ", ".join(older)
         answer = answer.rstrip(".") + "."
@@ -196,7 +196,7 @@ class SourceAnswers:
                 if found[0][1] not in chosen:
                     chosen.append(found[0][1])
         if chosen:
-            text = " ".join(f"{s.text} (reported on {day(s.source.published_at)})" for s in chosen)
+            text = " ".join(f"{s.text} (reported on {day(s.report)})" for s in chosen)
             return self.answer(q, text, chosen, "figures:number")
         absent = [s for s in self.index.sentences if not s.flagged and any(m.absent for m in s.mentions)
                   and self.index.name_cover(s, groups) >= 0.5]
@@ -229,17 +229,17 @@ class SourceAnswers:
             if s not in chosen and m.value is not None:
                 chosen.append(s)
         chosen = chosen[-6:]
-        text = " ".join(f"{day(s.source.published_at)}: {s.text}" for s in chosen)
+        text = " ".join(f"{day(s.report)}: {s.text}" for s in chosen)
         return self.answer(q, text, chosen, "figures:history")
 
     def figure_compare(self, q: str, pool: list[tuple[float, Sentence, Mention]]) -> Answer:
-        latest = pool[-1][1].source.published_at
+        latest = pool[-1][1].report
         chosen: list[Sentence] = []
         values: set[int | None] = set()
         for _, s, m in reversed(pool):
             if m.value in values or s in chosen or m.value is None:
                 continue
-            if len(chosen) >= 2 and s.source.published_at < latest:
+            if len(chosen) >= 2 and s.report < latest:
                 break
             chosen.append(s)
             values.add(m.value)
@@ -248,7 +248,7 @@ class SourceAnswers:
         if len(values) < 2:
             return self.answer(q, f"The sources agree: {chosen[0].text}", chosen, "figures:agree")
         text = "The sources give different figures: " + " ".join(
-            f"{s.text} ({day(s.source.published_at)})" for s in chosen)
+            f"{s.text} ({day(s.report)})" for s in chosen)
         return self.answer(q, text, chosen, "figures:compare")
 
     # -- time -------------------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class SourceAnswers:
         for sc, s in hits:
             if sc >= 0.7 * top and s.dates:
                 d = s.dates[0]
-                lead = "Due on" if s.future and d >= s.source.published_at else "On"
+                lead = "Due on" if s.future and d >= s.report else "On"
                 return self.answer(q, f"{lead} {label(d)}: {s.text}", [s], "when:sources")
         return None
 
@@ -372,10 +372,10 @@ class SourceAnswers:
         return self.answer(q, text, chosen, "bottom_line")
 
     def watch(self, q: str) -> Answer | None:
-        sources = sorted({s.source.published_at for s in self.index.sentences}, reverse=True)[:2]
+        sources = sorted({s.report for s in self.index.sentences}, reverse=True)[:2]
         ranked: list[tuple[float, Sentence]] = []
         for s in self.index.sentences:
-            if s.flagged or s.source.published_at not in sources:
+            if s.flagged or s.report not in sources:
                 continue
             score = 0.0
             if s.future:
@@ -384,9 +384,9 @@ class SourceAnswers:
                 score += 1.0
             if re.search(r"\b(next\s+week|due|pending|expected|scheduled|will)\b", s.text, re.I):
                 score += 0.5
-            if any(d > s.source.published_at for d in s.dates):
+            if any(d > s.report for d in s.dates):
                 score += 0.5
-            if score and s.source.published_at == sources[0]:
+            if score and s.report == sources[0]:
                 score += 1.0
             if score:
                 ranked.append((score, s))
@@ -418,6 +418,8 @@ class SourceAnswers:
             if contra:
                 order = {s.n: i for i, (_, s) in enumerate(hits)}
                 chosen = sorted(set(contra), key=lambda s: order.get(s.n, 99))[:2]
+                if hits[0][1] not in chosen:
+                    chosen.append(hits[0][1])  # and what the sources do say on the matter
                 text = "The sources do not bear out that premise: " + " ".join(s.text for s in chosen)
                 return self.answer(q, text, chosen, "premise")
         disputed = [s for s in near[:4] if DISPUTE.search(s.text) or (
@@ -432,12 +434,12 @@ class SourceAnswers:
                     chosen.append(nxt)
                 if len(chosen) >= 4:
                     break
-            chosen.sort(key=lambda s: (s.source.published_at, s.n))
+            chosen.sort(key=lambda s: (s.report, s.n))
             text = "This is contested. " + " ".join(s.text for s in chosen)
             return self.answer(q, text, chosen, "contested")
         if YES_NO.match(q) and near:
             chosen = near[:2] if len(near) > 1 and hits[1][0] >= 0.65 * top else near[:1]
-            chosen.sort(key=lambda s: (s.source.published_at, s.n))
+            chosen.sort(key=lambda s: (s.report, s.n))
             lead = "No — " if NEGATION.search(chosen[-1].text) else ""
             return self.answer(q, lead + " ".join(s.text for s in chosen), chosen, "yes_no")
         return None
