@@ -33,7 +33,7 @@ class PromptError(Exception):
 
 @dataclass(frozen=True)
 class Prompt:
-    version: str  # "answer.v1"
+    version: str  # "answer.v2"
     system: str
     user: str  # contains "{data}"
 

@@ -31,7 +31,7 @@ async def test_good_grounded_answer_carries_the_model_wording_and_verbatim_citat
     assert got.citations[0].quote == "To date, at least 11 people have died, and nearly 60 have been injured."
     assert [c.n for c in got.citations] == list(range(1, len(got.citations) + 1))
     record = next(r for r in caplog.records if r.getMessage() == "llm answer")
-    assert record.prompt_version == "answer.v1" and record.total_tokens == 366 and record.prompt_tokens == 321
+    assert record.prompt_version == "answer.v2" and record.total_tokens == 366 and record.prompt_tokens == 321
 
 
 async def test_429_then_success_is_retried_by_the_sdk(llm_core, fake):

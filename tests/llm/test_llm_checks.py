@@ -117,7 +117,7 @@ def test_data_block_tags_are_random_and_the_data_is_json():
 def test_prompt_templates_are_versioned_files():
     for name in ("answer", "narrative"):
         prompt = load_prompt(name)
-        assert prompt.version == f"{name}.v1" and "{data}" in prompt.user and "{data}" not in prompt.system
+        assert prompt.version == f"{name}.v2" and "{data}" in prompt.user and "{data}" not in prompt.system
 
 
 def test_prompts_dir_can_be_configured(tmp_path, monkeypatch):

@@ -52,7 +52,7 @@ async def test_ask_json_reports_the_fallback_reason(fake, sqlite_url):
     assert data["engine"] == "offline" and data["fallback_reason"] == "api_error" and data["found"]
     logged = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     fallback = next(r for r in logged if r["msg"] == "llm fallback")
-    assert fallback["fallback_reason"] == "api_error" and fallback["prompt_version"] == "answer.v1"
+    assert fallback["fallback_reason"] == "api_error" and fallback["prompt_version"] == "answer.v2"
     assert API_KEY not in err and API_KEY not in out
 
 

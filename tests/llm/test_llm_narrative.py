@@ -31,7 +31,7 @@ async def test_a_grounded_paragraph_is_returned(llm_settings, fake, caplog):
     assert got == text
     ids = [p["id"] for p in passages_of(fake.requests[0])]
     assert ids[0] == "briefing" and len(ids) == len(PASSAGES) + 1
-    assert "narrative.v1" in [getattr(r, "prompt_version", "") for r in caplog.records]
+    assert "narrative.v2" in [getattr(r, "prompt_version", "") for r in caplog.records]
 
 
 async def test_a_paragraph_failing_a_check_is_dropped(llm_settings, fake, caplog):
