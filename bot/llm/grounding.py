@@ -454,6 +454,16 @@ class TextFacts:
 
 
 @lru_cache(maxsize=4096)
+def initials(text: str) -> frozenset[str]:
+    """Initials of multi-word names: "United Nations" stands behind "UN"."""
+    out = set()
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+", text):
+        caps = [w for w in m.group(0).split() if w[:1].isupper()]
+        out.add("".join(w[0] for w in caps).lower())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
 def text_facts(text: str, grounds: Grounds) -> TextFacts:
     actors: set[str] = set()
     for _s, _e, ids in grounds.mentions(text):
@@ -462,10 +472,7 @@ def text_facts(text: str, grounds: Grounds) -> TextFacts:
     names: set[str] = set()
     for aid in grounds.side(actors):
         names |= grounds.name_words(aid)
-    # Initials of multi-word names: "United Nations" stands behind "UN".
-    for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][a-z]+)+", text):
-        caps = [w for w in m.group(0).split() if w[:1].isupper()]
-        names.add("".join(w[0] for w in caps).lower())
+    names |= initials(text)
     dates = tuple(frozenset(x) for x in date_facts(text))
     return TextFacts(fold(text), frozenset(words_of(text)), frozenset(names), frozenset(actors),
                      dates, tuple(units_of(text, grounds)))  # type: ignore[arg-type]
@@ -715,14 +722,18 @@ def answer_mentions(clause: str, grounds: Grounds) -> list[tuple[int, int, set[s
     for m in re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+(?:of\s+|al-|bin\s+)?[A-Z][\w'’-]*)*", clause):
         if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
             continue
-        name = word_key(m.group(0))
+        start, text = m.start(), m.group(0)
+        first_word = text.split()[0]
+        if " " in text and word_key(first_word) in COMMON:  # "The Congolese": the article is no name
+            start, text = start + len(first_word) + 1, text[len(first_word) + 1:]
+        name = word_key(text)
         if not name or name in COMMON or month_of(name) or name in WEEKDAYS:
             continue
-        opening = not clause[:m.start()].strip() or clause[:m.start()].rstrip()[-1:] in ".!?:;\"“("
+        opening = not clause[:start].strip() or clause[:start].rstrip()[-1:] in ".!?:;\"“("
         if opening and " " not in name and (name in VERB_FORMS or name.endswith(("ing", "ly", "ed"))):
             continue  # "Speaking in French, ...": a sentence's first word, not a name
         end = m.end() - 2 if re.search(r"['’]s$", m.group(0)) else m.end()
-        found.append((m.start(), end, name))
+        found.append((start, end, name))
     return sorted(found, key=lambda x: x[0])
 
 
@@ -738,6 +749,12 @@ def gap_ok(gap: str) -> tuple[bool, bool]:
         gap = gap[possessive.end():]
     elif gap.startswith("'"):
         return False, negated
+    else:
+        # the noun a name qualifies: "the Congolese army said", "Iranian state media claimed"
+        head = re.match(r"\s+((?:[a-z-]+\s+){1,2})", gap)
+        if head and not any(w in COMMON or w in GAP_WORDS or w in NEGATORS or w in VERB_FORMS
+                            for w in head.group(1).split()):
+            gap = gap[head.end():]
     for w in re.findall(r"[a-z']+|[^\sa-z']", gap.lower()):
         if w in NEGATORS or w.endswith("n't"):
             negated = True
@@ -767,7 +784,8 @@ def in_unit(target: set[str] | str, unit: Unit, grounds: Grounds, before: int | 
                 if firsts and (before is None or min(firsts) + offset < before) and \
                         (after is None or (offset == 0 and max(firsts) > after)):
                     return True
-        return False
+        # "EU" for "European Union"
+        return len(names) == 1 and len(names[0]) <= 5 and names[0] in initials(unit.text)
     side = grounds.side(target)
     for s, _e, ids in unit.mentions:
         if (ids & side or grounds.side(ids) & target) and (before is None or s < before) and \
@@ -901,14 +919,21 @@ MIN_OVERLAP = 0.4
 
 def require_action(subject: set[str] | str, act: Act, support: Support, grounds: Grounds) -> None:
     """One cited sentence must have `subject` do what `act` says: a verb of the same kind, after the
-    subject, with the same others involved, much of the same content, and not the opposite."""
+    subject, with the same others involved, much of the same content, and not the opposite. An act the
+    cited text gives to someone else with the very same verb ("Anwar brokered") is not `subject`'s."""
     wanted = CLASS_MATCH[VERB_CLASSES[act.lemma]]
     same_polarity_lemma = opposite_lemma = False
-    backed = False
+    backed = backed_same_lemma = False
+    others_same_lemma = False
     need = MIN_OVERLAP * len(act.words)
     for u in support.units:
         for pos, ulemma, uneg in u.verbs:
-            if VERB_CLASSES[ulemma] not in wanted or not subject_of(subject, u, pos, grounds):
+            if VERB_CLASSES[ulemma] not in wanted:
+                continue
+            theirs = u.acts.get(pos)
+            if not subject_of(subject, u, pos, grounds):
+                if ulemma == act.lemma and uneg == act.negated and (theirs is not None or passive_at(u, pos)):
+                    others_same_lemma = True
                 continue
             if ulemma == act.lemma:
                 if uneg == act.negated:
@@ -916,15 +941,29 @@ def require_action(subject: set[str] | str, act: Act, support: Support, grounds:
                 else:
                     opposite_lemma = True
                     continue
-            passive = re.match(r"[a-z]+\s+(?:\w+\s+)?by\b", u.low[pos:pos + 40]) is not None
+            # what the sentence says from this verb on: not what another party says earlier in it
+            words = words_from(u.text, pos, grounds)
+            passive = passive_at(u, pos)
             if all(in_unit(o, u, grounds, after=None if passive else pos) for o in act.objects) \
-                    and len(act.words & u.words) >= need:
+                    and len(act.words & words) >= need:
                 backed = True
+                backed_same_lemma = backed_same_lemma or ulemma == act.lemma
     clause = act.clause.strip()
     if opposite_lemma and not same_polarity_lemma:
         raise CheckFailed("wrong_attribution", f"{'not ' if act.negated else ''}{act.lemma}: {clause[:100]!r}")
-    if not backed:
+    if not backed or (others_same_lemma and not backed_same_lemma and VERB_CLASSES[act.lemma] in ("do", "agree")):
         raise CheckFailed("wrong_attribution", clause[:120])
+
+
+@lru_cache(maxsize=8192)
+def words_from(text: str, pos: int, grounds: Grounds) -> frozenset[str]:
+    # only capitalised words go: a role the cited text names ("foreign policy chief") may be paraphrased
+    # into the answer's own words, which must then still match
+    return frozenset(content(fold(re.sub(r"\b[A-Z][\w'’-]*", " ", text[pos:]))))
+
+
+def passive_at(u: Unit, pos: int) -> bool:
+    return re.match(r"[a-z]+\s+(?:\w+\s+)?by\b", u.low[pos:pos + 40]) is not None
 
 
 def same_doer(a: set[str] | str, b: set[str] | str, grounds: Grounds) -> bool:
@@ -949,9 +988,11 @@ def subject_of(subject: set[str] | str, u: Unit, pos: int, grounds: Grounds) -> 
     word = u.low[pos:].split()[0]
     if u.title or (word.endswith("s") and not word.endswith("ss")):
         return False  # "phone calls", "Evening Call": a noun unless someone clearly does it
-    after = u.low[pos:pos + 40]
-    if re.match(r"[a-z]+\s+(?:\w+\s+)?by\b", after) and in_unit(subject, u, grounds):
-        return True
+    if passive_at(u, pos):
+        # a passive: the doer is the one named right after "by"
+        at = u.low.find(" by ", pos) + 4
+        agents = answer_mentions(u.text[at:at + 80], grounds)
+        return bool(agents) and agents[0][0] < 25 and same_doer(subject, agents[0][2], grounds)
     # No clear subject: the verb is the subject's only if nobody else is named before it.
     named = [m[2] for m in u.mentions if m[0] < pos]
     if not named:
@@ -964,6 +1005,9 @@ def subject_of(subject: set[str] | str, u: Unit, pos: int, grounds: Grounds) -> 
 ATTRIBUTED = re.compile(r"\baccording to\s*$|\b(?:by|from)\s*$", re.I)
 POSITION_NOUN = re.compile(r"^\s*'s?\s+(?:\w+\s+){0,2}?(?:claims?|statements?|position|view|account|narrative|"
                            r"accusations?|denials?|version|assertion|allegations?|demands?|stance)\b", re.I)
+# "Iran gave a different account": a side's own version, said without a verb of saying.
+OWN_ACCOUNT = re.compile(r"^\s+(?:\w+\s+)?(?:gave|gives|offered|offers|has|had|took|takes)\s+(?:a|an|its|their|his|her)\s+"
+                         r"(?:different|own|contrary|opposing|other)\s+(?:account|version|view|position)", re.I)
 DENYING = {"deny", "reject", "dismiss"}
 DENYING_STANCES = {"denies", "declines_to_confirm", "does_not_echo"}
 
@@ -988,7 +1032,8 @@ def check_sides(answer: str, cited: list[Any], grounds: Grounds) -> None:
             for subject in act.subjects:
                 speaking.append((subject, act.negated or act.lemma in DENYING))
     for start, end, who in answer_mentions(answer, grounds):
-        if ATTRIBUTED.search(answer[max(0, start - 20):start]) or POSITION_NOUN.match(answer[end:end + 40]):
+        if ATTRIBUTED.search(answer[max(0, start - 20):start]) or POSITION_NOUN.match(answer[end:end + 40]) \
+                or OWN_ACCOUNT.match(answer[end:end + 60]):
             speaking += [(who, True), (who, False)]
     for t in touched:
         missing = []
