@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import build_core
@@ -78,3 +79,48 @@ async def test_rounds_run_on_the_scheduler_and_readyz_shows_each_feed(sqlite_url
             assert [f.id for f in watch.listing(core.store)] == [1]
         finally:
             await service.stop()
+
+
+@pytest.mark.postgres
+async def test_two_replicas_ingest_review_and_alert_once(pg_url: str) -> None:
+    """Two `briefbot run` replicas on one PostgreSQL: each round's work is done once between them."""
+    from bot.adapters.slack.listeners.actions import SlackCardPoster
+    from bot.adapters.slack.poster import SlackPoster
+    from bot.ingest import alerts
+    from bot.ingest import review_cards as rc
+    from tests.fakes.slack_api import FakeSlackAPI
+
+    async with FakeSlackAPI() as slack:
+        for ch in ("C0REVIEW", "C0ALERTS"):
+            slack.add_channel(ch)
+        settings = load_settings(database_url=pg_url, slack_bot_token="xoxb-1-2-replicas",
+                                 slack_api_url=slack.base_url)
+        replicas = []
+        for _ in range(2):
+            core = build_core(settings)
+            poster = SlackPoster(settings)
+            replicas.append(FeedService(settings, core, {"slack": poster},
+                                        card_posters={"slack": SlackCardPoster(poster.client)}))
+        store = replicas[0].store
+        rc.set_review_channel(store, "default", "slack", "T0TEST", "C0REVIEW")
+        alerts.subscribe(store, "default", "slack", "T0TEST", "C0ALERTS")
+        with FeedServer() as srv:
+            srv.set("/wire.xml", rss("Wire", [item("toll", "Toll rises", TOLL, "2025-12-24")]))
+            watch.add(store, "default", srv.url("/wire.xml"))
+            await asyncio.gather(*(r.tick() for r in replicas))
+            await asyncio.gather(*(r.tick() for r in replicas))
+        [it] = watch.items_of(store)
+        assert it.status == "ingested"
+        assert len(slack.messages("C0REVIEW")) == 1  # one card, whichever replica posted it
+        card = rc.load_card(store, it.source_id)
+        # Both replicas press Approve all at once (two editors, or one double click on two replicas).
+        results = await asyncio.gather(*(asyncio.to_thread(rc.decide_many, r.store, card.open_ids, "approve", n)
+                                         for n, r in (("ana", replicas[0]), ("max", replicas[1]))))
+        applied = [d for ds in results for d in ds if d.result == "approved"]
+        assert len(applied) == len(card.open_ids)
+        await asyncio.gather(*(r.tick() for r in replicas))
+        await asyncio.gather(*(r.tick() for r in replicas))
+        texts = [m["text"] for m in slack.messages("C0ALERTS")]
+        assert len(texts) == 2 and any("at least 11 → 21" in t for t in texts)
+        for r in replicas:
+            await asyncio.to_thread(r.poller.close)
