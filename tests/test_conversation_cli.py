@@ -43,6 +43,8 @@ def test_help_greetings_mentions_and_other_languages(tmp_path: Path) -> None:
     helped, hello, ccd, french, khmer, odd = out
     assert "/briefing" in helped["answer"] and "Malaysia" not in helped["answer"]
     assert hello["answer"].startswith("Hello")
+    # Not answers from the briefing: nothing cited, found false.
+    assert hello["found"] is False and helped["found"] is False and hello["citations"] == []
     assert "at least 11" in ccd["answer"].lower() and "U0BOB" not in ccd["answer"]
     assert french["found"] is False and "French" in french["answer"]
     assert khmer["found"] is False and "Khmer" in khmer["answer"] and "does not cover" not in khmer["answer"]

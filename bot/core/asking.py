@@ -54,7 +54,8 @@ class Dialogue:
             return Prepared(asked=asked, help=True)
         if kind:
             said = {"greeting": greeting_text(briefing), "thanks": thanks_text(), "bye": bye_text()}[kind]
-            return Prepared(asked=asked, reply=chat_reply(asked, said))
+            # found: false, as for anything the briefing itself does not answer (no source is cited).
+            return Prepared(asked=asked, reply=chat_reply(asked, said, found=False))
         question = strip_pleasantries(asked) or asked
         language = detect_language(question) or ""
         if language and not other_languages:
@@ -87,7 +88,7 @@ class Dialogue:
         self.conversations.add(asker.conversation, turn)
 
 
-def chat_reply(asked: str, text: str, found: bool = True) -> Reply:
+def chat_reply(asked: str, text: str, found: bool) -> Reply:
     """A conversational reply (a greeting, thanks, a language note): plain text, no sources."""
     return Reply(title=asked or "briefbot", sections=[Section(text=text)], answer=text, found=found, command="ask")
 

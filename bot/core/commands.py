@@ -323,6 +323,7 @@ class Core:
         if prepared.help:
             reply = help_reply(help_text(self.briefing), more=self.extra_help)
             reply.answer = help_text(self.briefing)
+            reply.found = False  # not an answer from the briefing (the JSON protocol's meaning of found)
             return reply
         if prepared.reply is not None:
             return prepared.reply
