@@ -384,14 +384,14 @@ class OfflineEngine:
 
     def counted_nouns(self, q: str) -> set[str]:
         """What 'how many ...' counts: 'how many SA soldiers dead' -> soldiers; 'how many were Malawian'."""
-        m = re.search(r"\bhow\s+(?:many|much)\s+(?:(?:were|are|was|is)\s+)?([a-z' -]+)", q, re.I)
+        m = re.search(r"\bhow\s+(?:many|much)\s+(?:(?:were|are|was|is)\s+)?([a-z' -]+)", re.sub(r"[()]", " ", q), re.I)
         if not m:
             return set()
         phrase = re.split(r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|in|at|on|of|from|since|"
                           r"during|according|so|died|killed|dead|injured|wounded|displaced|fled)\b", m.group(1))[0]
         out = set()
         for w in words(phrase):
-            if w in STOPWORDS or term(w) == "people" or term(w) in self.index.name_terms:
+            if w in STOPWORDS or term(w) == "people" or term(w) in self.index.name_terms or self.index.acronyms.get(w):
                 continue
             if term(w) in METRICS:
                 if w not in METRIC_NOUNS:

@@ -13,11 +13,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bot.core.dates import sentence_dates
+from bot.core.dates import MONTHS, WEEKDAYS, sentence_dates
 from bot.core.mentions import Mention, mentions_in
 from bot.core.models import Briefing, Evidence, Source
 from bot.core.reading import split_sentences
-from bot.core.text import STOPWORDS, stem, term, terms, words
+from bot.core.text import CONCEPT_OF, STOPWORDS, stem, term, terms, words
+
+CONCEPTS = frozenset(CONCEPT_OF.values())
 
 # Text addressed to a reader or a model inside a source: never a fact, never an answer.
 ADDRESSED = re.compile(r"\b(ignore|disregard|forget)\s+(all\s+)?(the\s+)?(previous|prior|above|earlier)\s+"
@@ -51,6 +53,7 @@ class Sentence:
     tf: Counter
     ctx: Counter
     mentions: list[Mention]
+    title: frozenset[str] = frozenset()  # the report's headline terms
     flagged: bool = False
     future: bool = False
     length: int = 1
@@ -147,7 +150,7 @@ class SentenceIndex:
                         if t not in tf:
                             ctx[t] += 1
                 s = Sentence(n=len(self.sentences), source=source, report=self.dates[source.id], offset=offset,
-                             text=text, para=para, dates=dates,
+                             title=frozenset(title_terms), text=text, para=para, dates=dates,
                              tf=tf, ctx=ctx, mentions=mentions_in(text), flagged=bool(ADDRESSED.search(text)),
                              future=bool(FUTURE.search(text)), length=sum(tf.values()) or 1)
                 self.sentences.append(s)
@@ -181,7 +184,8 @@ class SentenceIndex:
         self.first_names = {w for w in followed if w not in alone and w not in lower}
         self.name_words = {w for w, k in capital.items() if k >= 1 and k > 2 * lower.get(w, 0) and len(w) > 1}
         # Concept terms ("Air Base" -> military) are never names, only the word's own stem is.
-        self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS and term(w) == stem(w)}
+        self.name_terms = {term(w) for w in self.name_words if w not in STOPWORDS and term(w) == stem(w)
+                           and term(w) not in CONCEPTS and w not in MONTHS and w.rstrip("s") not in WEEKDAYS}
         self.postings: dict[str, list[int]] = defaultdict(list)
         for s in self.sentences:
             for t in s.tf:
@@ -233,7 +237,7 @@ class SentenceIndex:
         """'SA soldiers' -> the names the sources spell with those initials, so they can be matched."""
         def repl(m: re.Match[str]) -> str:
             w = m.group(0).lower()
-            if term(w) in self.vocab or w not in self.spelling:
+            if any(term(x) in self.vocab for x in words(m.group(0))) or w not in self.spelling:
                 return m.group(0)
             return f"{m.group(0)} ({self.spelling[w][0]})"
         return re.sub(r"\b[A-Z]{2,6}\b", repl, q)
@@ -253,14 +257,24 @@ class SentenceIndex:
                 total += 0.35 * idf
         return total
 
+    def hit(self, group: set[str], found: set[str]) -> bool:
+        """A name is there when one of its terms is; an acronym's spelt-out words count only two together
+        ("Agency" alone is not the International Atomic Energy Agency)."""
+        common = group & found
+        if len(group) < 3:
+            return bool(common)
+        return len(common) >= 2 or any(t in self.acronyms or len(self.postings.get(t, ())) <= 3 for t in common)
+
     def name_cover(self, s: Sentence, groups: list[set[str]], ctx_weight: float = 0.6) -> float:
         if not groups:
             return 1.0
         got = 0.0
         for g in groups:
-            if g & set(s.tf):
+            if self.hit(g, set(s.tf)):
                 got += 1
-            elif g & set(s.ctx):
+            elif self.hit(g, s.title):
+                got += max(ctx_weight, 0.6)  # the report's headline is about every sentence in it
+            elif self.hit(g, set(s.ctx)):
                 got += ctx_weight
         return got / len(groups)
 

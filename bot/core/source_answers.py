@@ -130,6 +130,7 @@ class SourceAnswers:
         name_terms = set().union(*groups) if groups else set()
         topical -= name_terms
         pool: list[tuple[float, Sentence, Mention]] = []
+        compare = bool(COMPARE.search(q))
         for s in self.index.sentences:
             if s.flagged or not s.mentions:
                 continue
@@ -138,7 +139,8 @@ class SourceAnswers:
                     continue
                 # A count belongs to the names its own sentence gives; its neighbours only help.
                 cover = self.index.name_cover(s, groups, ctx_weight=0.5)
-                if groups and cover < 0.6:
+                # Two sides compared ("the ministry and the rights group") each match only their own names.
+                if groups and cover < (0.2 if compare else 0.6):
                     continue
                 topic = self.index.coverage(s, topical, ctx_weight=0.4) if topical else 1.0
                 rel = 0.6 * cover + 0.4 * topic if groups else topic
@@ -217,7 +219,7 @@ class SourceAnswers:
         if m.zero:
             return bool(metrics & m.metrics) or bool(nouns and m.counts(nouns))
         if m.absent:
-            return bool(metrics) and bool(metrics & (m.metrics | set(s.tf)))
+            return not nouns and bool(metrics) and bool(metrics & (m.metrics | set(s.tf)))
         if nouns:
             # "How many Thai soldiers": a count of people in general is not a count of soldiers.
             return m.counts(nouns) and (not metrics or bool(metrics & (m.metrics | set(s.tf))))
@@ -260,9 +262,10 @@ class SourceAnswers:
         if not hits:
             return None
         top = hits[0][0]
-        for sc, s in hits:
-            if sc >= 0.75 * top and s.dates and not s.future:
-                return s
+        # The first report of an event is nearest to when it happened; later ones recap it.
+        dated = [s for sc, s in hits if sc >= 0.85 * top and s.dates and not s.future]
+        if dated:
+            return min(dated, key=lambda s: (s.when, s.n))
         return hits[0][1]
 
     def when(self, q: str) -> Answer | None:
@@ -293,9 +296,18 @@ class SourceAnswers:
         if not m:
             return None
         x, y = m.group("x"), m.group("y")
-        x_extra = {t for t in self.qterms(y) if t not in self.index.name_terms}
-        sx = self.event(x, x_extra if len(self.qterms(x)) <= 2 else None)
-        sy = self.event(y, exclude={sx.n} if sx else None)
+        xnames = set().union(*self.index.name_groups(x)) if self.index.name_groups(x) else set()
+        ynames = set().union(*self.index.name_groups(y)) if self.index.name_groups(y) else set()
+        # Each event's sentence must not be the other's ("Bukavu is the second capital taken since Goma").
+        not_x = {s.n for s in self.index.sentences if ynames & set(s.tf)}
+        not_y = {s.n for s in self.index.sentences if xnames & set(s.tf) and not ynames & set(s.tf)}
+        if len(self.qterms(x) - xnames) == 0 and xnames:
+            # "How long after Goma ...": a bare name stands for what first happened there.
+            first = [s for s in self.index.sentences if xnames & set(s.tf) and s.n not in not_x and not s.future]
+            sx = min(first, key=lambda s: (s.when, s.n)) if first else None
+        else:
+            sx = self.event(x, exclude=not_x)
+        sy = self.event(y, exclude=not_y | ({sx.n} if sx else set()))
         if sx is None or sy is None:
             return None
         dx, dy = sx.when, sy.when

@@ -45,6 +45,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
                 "arrive", "arrived", "arriving", "arrival", "arrivals", "exile",
                 "shelter", "shelters", "sheltering", "homeless", "uprooted", "idp", "idps", "relocated",
                 "exodus"),
+    "capture": ("capture", "captured", "capturing", "seize", "seized", "seizing", "seizure", "fall", "fell", "fallen",
+                "falls", "takeover", "overran", "overrun", "conquer", "conquered"),
     "ceasefire": ("ceasefire", "truce", "armistice", "cease", "halt", "halting", "stand-down"),
     "accord": ("accord", "accords", "treaty", "pact", "agreement", "agreements", "deal"),
     "bomb": ("bomb", "bombs", "bombing", "bombings", "explosion", "explosions", "exploded", "explode", "blast",
