@@ -309,6 +309,10 @@ class Reader:
             named += [a.name for a in self.named(turn.standalone) if a.kind == "organisation"]
             if named:
                 return named[0]
+            # "what did Anwar broker?" -> "when was it signed?": the one accord its answer names.
+            said = [a.name for a in self.briefing.agreements if a.name.lower() in turn.answer.lower()]
+            if len(said) == 1 and self.named(turn.standalone):
+                return said[0]
             kept = [w for w in re.findall(r"[\w'’.-]+", turn.standalone)
                     if w.lower() not in STOPWORDS and w.lower() not in _TOPIC_SKIP
                     and not (len(w) > 4 and w.lower().endswith(("ed", "ing")))]
@@ -328,8 +332,12 @@ class Reader:
             topic = self.topic(history)
             if topic:
                 return Resolved(f"why {topic}?")
+        actors = {a.id for a in self.briefing.actors}
+        profile = bool(history[-1].fact_ids) and all(f in actors for f in history[-1].fact_ids)
         for kind, pattern in (("who", _WHO_SAID), ("when", _WHEN), ("where", _WHERE)):
-            if pattern.match(q) and any(t.fact_ids or t.citations for t in history[-1:]):
+            # After a profile of a person, "when was it signed?" is about what was talked of, not the profile.
+            if pattern.match(q) and any(t.fact_ids or t.citations for t in history[-1:]) \
+                    and not (profile and kind != "who" and _THING_PRONOUN.search(q)):
                 return Resolved(q, about_previous=kind)
         elliptic = self.ellipsis(q, history)
         if elliptic:
@@ -337,16 +345,19 @@ class Reader:
         return Resolved(self.pronouns(q, history))
 
     def pronouns(self, q: str, history: list[Turn]) -> str:
-        named_here = self.named(q)
         out = q
-        if _PERSON_PRONOUN.search(out) and not any(a.kind == "person" for a in named_here) \
-                and not names_in(out, multiword=True):
+        person_word = _PERSON_PRONOUN.search(out)
+        # "Did Anutin say he ...": a person named before the pronoun is who it stands for.
+        named_before = self.named(out[:person_word.start()]) if person_word else []
+        if person_word and not any(a.kind == "person" for a in named_before) \
+                and not names_in(out[:person_word.start()], multiword=True):
             person = self.person(history)
             if person is not None:
                 out = _PERSON_PRONOUN.sub(lambda m: possessive(m, person, out), out)
         group_word = _GROUP_PRONOUN.search(out)
+        before = self.named(out[:group_word.start()]) if group_word else []
         # "Have a dozen people lost their lives?", "did both countries say they ...": they are named before.
-        if group_word and not any(a.kind != "person" for a in named_here) and len(named_here) < 2 \
+        if group_word and not any(a.kind != "person" for a in before) and len(before) < 2 \
                 and not _PLURAL_BEFORE.search(out[:group_word.start()]):
             group = self.group(history)
             names = join_names(group) if group else ""
@@ -355,11 +366,16 @@ class Reader:
         thing = _THING_PRONOUN.search(out)
         # "it" after a thing of its own ("how was the accord received when it was signed?") is that thing;
         # after a question the briefing could not answer, there is nothing for it to stand for.
-        if not named_here and thing and history[-1].found and not self.noun_before(out[:thing.start()]):
+        if thing and history[-1].found and not self.noun_before(self.without_actors(out[:thing.start()])):
             topic = self.topic(history)
             if topic:
                 out = self.things(out, topic)
         return out
+
+    def without_actors(self, text: str) -> str:
+        for start, end, _actor in reversed(self.actors_in(text)):
+            text = text[:start] + " " + text[end:]
+        return text
 
     @staticmethod
     def noun_before(text: str) -> bool:
