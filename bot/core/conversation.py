@@ -177,7 +177,8 @@ _NAME = re.compile(r"\b[A-Z][\w'’.-]*\d*[\w'’-]*(?:\s+(?:(?:van|von|de|der|d
 _NOT_NAMES = frozenset("""who whom whose what which when where why how is are was were do does did has have had can could
     will would should tell give show list the a an and or but if so in on at of for to from by with about
     i i'm i've he she they it we you this that these those please thanks hi hello hey ok okay and also
-    according prime minister president general""".split())
+    according prime minister president general monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december""".split())
 # Words that make a capitalised name a body, a place or a thing rather than a person.
 _INSTITUTIONAL = frozenset("""accord agreement treaty deal pact council ministry meeting summit forces force army guard
     guards agency organization organisation community union nations court office party front movement province
@@ -219,6 +220,13 @@ _QUESTION_VERBS = frozenset("""say says call calls mean means do make get see kn
 _PLURAL_BEFORE = re.compile(r"\b(?:people|persons|civilians|soldiers|troops|families|residents|leaders|sides|"
                             r"countries|nations|parties|governments|officials|both|all|many|most|some|several)\b",
                             re.I)
+
+
+_ABOUT = re.compile(r"\babout\s+(?:the\s+)?([^?.!,;]{3,60}?)\s*(?:\bon\s+\w+day\b)?[?.!]*$", re.I)
+# "what did Israel say?" after a question on something: what they said about that.
+_SAID_WHAT = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?what\s+(?:did|does|do|has|have)\s+(.+?)\s+"
+                        r"(?:say|said|claim|claimed|think|reply|replied|respond|responded|answer|answered)\s*[?!.]*\s*$",
+                        re.I)
 
 
 @dataclass
@@ -313,6 +321,9 @@ class Reader:
             said = [a.name for a in self.briefing.agreements if a.name.lower() in turn.answer.lower()]
             if len(said) == 1 and self.named(turn.standalone):
                 return said[0]
+            about = _ABOUT.search(turn.standalone)
+            if about:
+                return about.group(1).strip()
             kept = [w for w in re.findall(r"[\w'’.-]+", turn.standalone)
                     if w.lower() not in STOPWORDS and w.lower() not in _TOPIC_SKIP
                     and not (len(w) > 4 and w.lower().endswith(("ed", "ing")))]
@@ -342,6 +353,11 @@ class Reader:
         elliptic = self.ellipsis(q, history)
         if elliptic:
             return Resolved(elliptic)
+        said = _SAID_WHAT.match(q)
+        if said and history[-1].found and _PERSON_PRONOUN.search(said.group(1)) is None:
+            topic = self.topic(history)
+            if topic and topic.lower() not in said.group(1).lower():
+                return Resolved(f"{q.rstrip(' ?!.')} about {topic}?")
         return Resolved(self.pronouns(q, history))
 
     def pronouns(self, q: str, history: list[Turn]) -> str:
@@ -373,8 +389,11 @@ class Reader:
         return out
 
     def without_actors(self, text: str) -> str:
+        """The text without the actors and names it writes: "what did Iran say about" -> "what did say about"."""
         for start, end, _actor in reversed(self.actors_in(text)):
             text = text[:start] + " " + text[end:]
+        for name in names_in(text, multiword=False):
+            text = text.replace(name, " ")
         return text
 
     @staticmethod
