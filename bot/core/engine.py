@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import difflib
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -528,10 +529,13 @@ class OfflineEngine:
     def rank(self, qterms: list[str], q: str) -> list[tuple[float, Doc]]:
         scores: dict[int, float] = defaultdict(float)
         k1, b = 1.2, 0.5
-        for t in set(qterms):
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
+        wanted = [t for t in set(qterms) if t in self.idf]
+        if len(self.docs) > 2000 and len(wanted) > 1:
+            # In a large briefing a term found in a tenth of everything barely ranks but costs the most.
+            rare = [t for t in wanted if len(self.postings[t]) < len(self.docs) / 12]
+            wanted = rare or wanted
+        for t in wanted:
+            idf = self.idf[t]
             for i, n in self.postings[t]:
                 doc = self.docs[i]
                 scores[i] += idf * n * (k1 + 1) / (n + k1 * (1 - b + b * doc.length / self.avg_len))
@@ -553,8 +557,7 @@ class OfflineEngine:
                     and "not reported" in doc.obj.when.text:
                 s *= 0.5
             ranked.append((s, doc))
-        ranked.sort(key=lambda x: (-x[0], x[1].kind == "passage"))
-        return ranked
+        return heapq.nsmallest(200, ranked, key=lambda x: (-x[0], x[1].kind == "passage"))
 
     def intent_boosts(self, q: str) -> dict[str, float]:
         low = q.lower()
