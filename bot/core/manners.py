@@ -24,7 +24,10 @@ _URL = re.compile(r"\b(?:https?://|www\.)[^\s()<>]+", re.I)
 _BOT_WORDS = r"(?:bot|briefbot|there|all|everyone|team|folks|again|mate|friend)"
 _GREETING = re.compile(
     rf"^\s*(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening|day)|morning)"
-    rf"(?:\s+{_BOT_WORDS})?\s*[!.,]*\s*", re.I)
+    rf"(?:\s+{_BOT_WORDS})?\s*[!.,?]*\s*", re.I)
+# "Thanks, and how many were injured?": thanks before a question.
+_THANKS_FIRST = re.compile(r"^\s*(?:ok(?:ay)?[,!. ]+)?(?:thanks?(?:\s+(?:a\s+lot|so\s+much))?|thank\s+you|thx|ty|cheers|"
+                           r"great|perfect|got\s+it)\s*[,!.;:-]+\s*(?:and\s+)?(?=\S)", re.I)
 _THANKS = re.compile(
     rf"\s*(?:(?:ok(?:ay)?|great|perfect|cool|nice|awesome|got\s+it)[,!. ]*\s*)?"
     rf"(?:thanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much|again))?|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|"
@@ -32,7 +35,8 @@ _THANKS = re.compile(
 _ACK = re.compile(r"^\s*(?:ok(?:ay)?|great|perfect|cool|nice|got\s+it|understood|👍|🙏)\s*[!.]*\s*$", re.I)
 _BYE = re.compile(rf"^\s*(?:bye|goodbye|see\s+you|cya|good\s*night)(?:\s+{_BOT_WORDS})?\s*[!.]*\s*$", re.I)
 _HELP = re.compile(
-    r"^\s*(?:help(?:\s+me)?|\?+|commands|usage|menu|"
+    r"^\s*(?:(?:please\s+|pls\s+|plz\s+)?help(?:\s+me)?(?:\s+(?:please|pls|plz))?|\?+|commands|usage|menu|"
+    r"(?:can|could)\s+you\s+help(?:\s+me)?|what\s+is\s+this(?:\s+bot)?|how\s+does\s+it\s+work|"
     r"(?:what|how)\s+(?:can|do|should)\s+i\s+(?:ask|do|use)(?:\s+(?:you|this|it|the\s+bot))?(?:\s+for)?|"
     r"what\s+(?:can|do)\s+you\s+(?:do|know|answer|cover)|what\s+are\s+you(?:\s+for)?|who\s+are\s+you|"
     r"how\s+(?:does\s+this|do\s+you)\s+work|how\s+do\s+i\s+use\s+(?:you|this|it|the\s+bot)|"
@@ -75,6 +79,11 @@ def strip_pleasantries(text: str) -> str:
     greeting = _GREETING.match(q)
     if greeting and q[greeting.end():].strip():
         q = q[greeting.end():]
+    thanked = _THANKS_FIRST.match(q)
+    if thanked:
+        # "thanks, and the injured?" stays a follow-up: the "and" is kept for the conversation to read.
+        had_and = thanked.group(0).rstrip().lower().endswith("and")
+        q = ("and " if had_and else "") + q[thanked.end():]
     q = re.sub(r"^\s*(?:please|pls|plz)\b[,:]?\s*", "", q, flags=re.I)
     thanks = _THANKS.search(q)
     if thanks and q[:thanks.start()].strip():

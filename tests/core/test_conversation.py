@@ -202,3 +202,11 @@ async def test_a_new_question_in_a_thread_is_not_bent_by_the_one_before(shipped:
             if not scored(item, chained):
                 worse.append((path.stem, item["id"], before["q"], item["q"], chained.answer[:80]))
     assert asked > 300 and len(worse) <= asked // 100, worse
+
+
+async def test_thanks_before_a_follow_up_keeps_the_follow_up(shipped: Core) -> None:
+    await conversation(shipped, ["how many people were killed?"], "thanks-first")
+    reply = await shipped.handle("ask", "thanks! and the injured?", thread("thanks-first"))
+    assert "nearly 60" in reply.answer.lower()
+    for text in ["help pls", "can you help?", "what is this bot?"]:
+        assert (await shipped.handle("ask", text, Asker())).command == "help", text
