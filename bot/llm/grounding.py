@@ -69,11 +69,13 @@ for _cls, _bases in {
            "threaten predict clarify underline underscore recall maintain express voice signal indicate explain "
            "assert highlight outline comment concede affirm reaffirm repeat retort answer estimate",
     "ask": "ask request urge demand appeal press seek invite plead push implore",
-    "agree": "agree sign accept approve endorse",
+    "agree": "agree accept approve endorse",
     "do": "launch attack strike fire kill bomb shell seize capture take withdraw deploy meet visit broker "
           "mediate host convene sanction impose name appoint speak talk phone open halt stop cease resume "
           "shoot intercept destroy damage hit invade occupy evacuate flee enter retake cut sever expel suspend "
-          "recall close reopen",
+          "recall close reopen telephone contact travel fly arrive leave resign dissolve detain arrest release "
+          "free apologise apologize thank propose offer veto adopt vote order authorise authorize chair lead "
+          "attend skip boycott summon visit sign",
     "call": "call",
 }.items():
     for _b in _bases.split():
@@ -227,6 +229,7 @@ class Grounds:
     _acronyms: re.Pattern[str] | None = None
     _by_form: dict[str, set[str]] = field(default_factory=dict)
     _words: dict[str, set[str]] = field(default_factory=dict)
+    _lower: set[str] | None = None
 
     def compile(self) -> Grounds:
         for a in self.actors.values():
@@ -249,6 +252,12 @@ class Grounds:
         if self._acronyms is not None:
             out += [(m.start(), m.end(), self._by_form[m.group(0)]) for m in self._acronyms.finditer(text)]
         return sorted(out)
+
+    def lower_words(self) -> set[str]:
+        """Words the reports write in lower case: ordinary words, so a sentence may open with one."""
+        if self._lower is None:
+            self._lower = {w for text in self.sources for w in re.findall(r"(?<![\w'’-])[a-z][a-z-]+", text)}
+        return self._lower
 
     def sentence_before(self, sentence: str) -> str:
         """The sentence before `sentence` in the report it comes from ("" when not found)."""
@@ -425,6 +434,8 @@ class Unit:
     words: frozenset[str] = frozenset()  # content stems
     acts: dict[int, Act] = field(default_factory=dict)  # verb position -> who does it, when clear
     title: bool = False  # a headline in title case: its verbs count only with a clear subject
+    follow: Unit | None = None  # the next sentence when it goes on about the same one ("He said ...")
+    inner: list[Act] = field(default_factory=list)  # acts inside what was said or asked
 
 
 @dataclass
@@ -546,7 +557,7 @@ def verbs_in(text: str, low: str) -> list[tuple[int, str, bool]]:
 PRONOUN_START = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
 
 
-PRONOUN_ANYWHERE = re.compile(r"\b(?:he|she|they)\b", re.I)
+PRONOUN_ANYWHERE = re.compile(r"\b(?:he|she|they)\b|^\s*it\b", re.I)
 
 
 def doer_before(antecedent: str, grounds: Grounds) -> list[set[str] | str]:
@@ -574,9 +585,12 @@ def units_of(text: str, grounds: Grounds) -> list[Unit]:
                 mentions = [(-1, 0, d) for d in doer if isinstance(d, set)] + mentions
         words = s.split()
         title = len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+        acts = acts_of(s, grounds, doer or None)
         out.append(Unit(s, low, mentions, verbs_in(s, low), antecedent,
                         frozenset(content(fold(strip_names(s, grounds)))),
-                        {a.at: a for a in acts_of(s, grounds, doer or None)}, title))
+                        {a.at: a for a in acts if not a.embedded}, title, inner=[a for a in acts if a.embedded]))
+        if i and PRONOUN_START.match(s):
+            out[-2].follow = out[-1]
         before = s
     return out
 
@@ -591,9 +605,9 @@ def check_text(answer: str, cited: list[Any], grounds: Grounds, urls: Iterable[s
     if support is None:
         texts, units = support_texts(cited, grounds)
         support = support_of(texts, grounds, units)
-    check_quotes(answer, support)
+    check_quotes(answer, support, grounds)
     check_dates(answer, support)
-    check_names(answer, support)
+    check_names(answer, support, grounds)
     check_actions(answer, support, grounds)
     check_sides(answer, cited, grounds)
 
@@ -646,13 +660,31 @@ def quotes_in(answer: str) -> list[str]:
     return out
 
 
-def check_quotes(answer: str, support: Support) -> None:
+def in_cited_report(quote: str, support: Support, grounds: Grounds) -> bool:
+    """A quote that runs on past a cited sentence ("... ceasefire? Explosions heard ...") is verbatim when
+    it is so in the report that sentence was cut from and begins within the cited sentence."""
+    n = norm_quote(quote)
+    if not n:
+        return True
+    head = " ".join(n.split()[:4])
+    cited = [norm_quote(t) for t in support.texts]
+    for src in grounds.sources:
+        full = norm_quote(src)
+        if f" {n} " in f" {full} " and any(head in c and c[:80] in full for c in cited if c):
+            return True
+    return False
+
+
+def check_quotes(answer: str, support: Support, grounds: Grounds | None = None) -> None:
     quotes = quotes_in(answer)
     if not quotes:
         return
     haystack = " | ".join(norm_quote(t) for t in support.texts)
     for q in quotes:
-        for part in re.split(r"\.\.\.|…|\[\s*\.\.\.\s*\]", q):
+        if grounds is not None and in_cited_report(q, support, grounds):
+            continue  # verbatim in the report a cited sentence comes from, starting in that sentence
+        # an ellipsis joins pieces, and a quote of two sentences may be two cited sentences
+        for part in re.split(r"\.\.\.|…|\[\s*\.\.\.\s*\]|(?<=[.!?])\s+(?=[A-Z])", q):
             n = norm_quote(part)
             if n and f" {n} " not in f" {haystack} ":
                 raise CheckFailed("quote_not_verbatim", q[:80])
@@ -698,13 +730,14 @@ def capitalised(answer: str) -> list[tuple[str, bool]]:
     return out
 
 
-def check_names(answer: str, support: Support) -> None:
+def check_names(answer: str, support: Support, grounds: Grounds | None = None) -> None:
     known = support.words | support.names
+    ordinary = grounds.lower_words() if grounds is not None else set()
     for raw, opens in capitalised(answer):
         key = word_key(raw)
         if not key or key == "i":
             continue
-        if opens and key in COMMON:
+        if opens and (key in COMMON or key in ordinary):
             continue
         if month_of(key) or key in WEEKDAYS:
             continue  # the date check judges these
@@ -774,15 +807,16 @@ def in_unit(target: set[str] | str, unit: Unit, grounds: Grounds, before: int | 
         names = [w for w in words_of(target) if w not in COMMON] or words_of(target)
         for text, offset in ((unit.text, 0), (unit.antecedent, -10_000)):
             low = fold(text)
-            firsts = []
+            firsts, lasts = [], []
             for w in names:
                 hit = [m.start() for m in re.finditer(r"[a-z0-9]+", low) if related(w, m.group(0))]
                 if not hit:
                     break
                 firsts.append(min(hit))
+                lasts.append(max(hit))
             else:
                 if firsts and (before is None or min(firsts) + offset < before) and \
-                        (after is None or (offset == 0 and max(firsts) > after)):
+                        (after is None or (offset == 0 and min(lasts) > after)):
                     return True
         # "EU" for "European Union"
         return len(names) == 1 and len(names[0]) <= 5 and names[0] in initials(unit.text)
@@ -806,6 +840,7 @@ class Act:
     words: set[str] = field(default_factory=set)  # content stems of what was said or done
     at: int = 0  # where the verb is in the text read
     start: int = 0  # where its subject starts in the clause
+    embedded: bool = False  # inside what someone said or asked ("... that Thailand withdraw")
 
 
 def coordinated(mentions: list, i: int, clause: str) -> list:
@@ -846,6 +881,7 @@ def acts_of(answer: str, grounds: Grounds, last: list[set[str] | str] | None = N
             mentions = answer_mentions(clause, grounds)
             verbs = verbs_in(clause, low)
             acts: list[tuple[int, Act]] = []
+            inner: list[Act] = []
             seen = [m[2] for m in previous_mentions]
             for pos, lemma, negated in verbs:
                 subjects = None
@@ -883,7 +919,10 @@ def acts_of(answer: str, grounds: Grounds, last: list[set[str] | str] | None = N
                     continue
                 if acts and left and re.search(r"\b(?:that|(?<!according )to|whether|if)\s+(?:the\s+)?$",
                                                clause[:mentions[left[-1]][0]]):
-                    continue  # "... demanded that Thailand withdraw": what was asked, not a second act
+                    # "... demanded that Thailand withdraw": part of what was asked, not a second act; kept
+                    # aside so that who is to do what inside it can be compared too
+                    inner.append(Act(subjects, lemma, negated, [], clause, at=offset + pos, embedded=True))
+                    continue
                 relative = left and re.search(r"\b(?:which|that|whom)\s+(?:the\s+)?$", clause[:mentions[left[-1]][0]])
                 if not relative:
                     last = subjects
@@ -898,6 +937,7 @@ def acts_of(answer: str, grounds: Grounds, last: list[set[str] | str] | None = N
                                 and not LOCATIVE.search(clause[max(pos, m[0] - 14):m[0]])]
                 act.words = content(fold(strip_names(clause[pos:nxt], grounds)))
                 out.append(act)
+            out += inner
     return out
 
 
@@ -911,28 +951,38 @@ def strip_names(text: str, grounds: Grounds) -> str:
 def check_actions(answer: str, support: Support, grounds: Grounds) -> None:
     for act in acts_of(answer, grounds):
         for subject in act.subjects:
-            require_action(subject, act, support, grounds)
+            if act.embedded:
+                require_inner(subject, act, support, grounds)
+            else:
+                require_action(subject, act, support, grounds)
+
+
+def require_inner(subject: set[str] | str, act: Act, support: Support, grounds: Grounds) -> None:
+    """Inside a reported demand or statement, who is to do what must match the cited text when it has
+    that very verb with someone clearly doing it ("demanding that M23 halt", not "that Rwanda halt")."""
+    doers = [a for u in support.units for a in u.acts.values() if a.lemma == act.lemma]
+    doers += [a for u in support.units for a in u.inner if a.lemma == act.lemma]
+    if doers and not any(same_doer(subject, s, grounds) for a in doers for s in a.subjects):
+        raise CheckFailed("wrong_attribution", f"{act.lemma} by another party: {act.clause.strip()[:100]}")
 
 
 MIN_OVERLAP = 0.4
 
 
 def require_action(subject: set[str] | str, act: Act, support: Support, grounds: Grounds) -> None:
-    """One cited sentence must have `subject` do what `act` says: a verb of the same kind, after the
-    subject, with the same others involved, much of the same content, and not the opposite. An act the
-    cited text gives to someone else with the very same verb ("Anwar brokered") is not `subject`'s."""
+    """The cited text must have `subject` do what `act` says: a verb of the same kind with `subject`
+    clearly its doer, the same others involved, much of the same content (what the same party says in
+    two cited sentences may be said in one), and not the opposite. An act the cited text gives to someone
+    else with the very same verb ("Anwar brokered") is not `subject`'s."""
     wanted = CLASS_MATCH[VERB_CLASSES[act.lemma]]
-    same_polarity_lemma = opposite_lemma = False
-    backed = backed_same_lemma = False
-    others_same_lemma = False
-    need = MIN_OVERLAP * len(act.words)
+    same_polarity_lemma = opposite_lemma = others_same_lemma = False
+    matches: list[tuple[Unit, int, str]] = []
     for u in support.units:
         for pos, ulemma, uneg in u.verbs:
             if VERB_CLASSES[ulemma] not in wanted:
                 continue
-            theirs = u.acts.get(pos)
             if not subject_of(subject, u, pos, grounds):
-                if ulemma == act.lemma and uneg == act.negated and (theirs is not None or passive_at(u, pos)):
+                if ulemma == act.lemma and uneg == act.negated and (u.acts.get(pos) is not None or passive_at(u, pos)):
                     others_same_lemma = True
                 continue
             if ulemma == act.lemma:
@@ -941,17 +991,22 @@ def require_action(subject: set[str] | str, act: Act, support: Support, grounds:
                 else:
                     opposite_lemma = True
                     continue
-            # what the sentence says from this verb on: not what another party says earlier in it
-            words = words_from(u.text, pos, grounds)
-            passive = passive_at(u, pos)
-            if all(in_unit(o, u, grounds, after=None if passive else pos) for o in act.objects) \
-                    and len(act.words & words) >= need:
-                backed = True
-                backed_same_lemma = backed_same_lemma or ulemma == act.lemma
+            matches.append((u, pos, ulemma))
     clause = act.clause.strip()
     if opposite_lemma and not same_polarity_lemma:
         raise CheckFailed("wrong_attribution", f"{'not ' if act.negated else ''}{act.lemma}: {clause[:100]!r}")
-    if not backed or (others_same_lemma and not backed_same_lemma and VERB_CLASSES[act.lemma] in ("do", "agree")):
+    if others_same_lemma and not any(lemma == act.lemma for _u, _p, lemma in matches) \
+            and VERB_CLASSES[act.lemma] in ("do", "agree"):
+        raise CheckFailed("wrong_attribution", f"{act.lemma} by another party: {clause[:100]}")
+    # what the sentence says from the verb on (not what another party says earlier in it), and what the
+    # next sentence adds when it goes on with "He said ..."
+    words: set[str] = set()
+    for u, pos, _lemma in matches:
+        words |= words_from(u.text, pos, grounds) | (u.follow.words if u.follow is not None else frozenset())
+    objects_ok = all(any(in_unit(o, u, grounds, after=None if passive_at(u, pos) else pos) or
+                         (u.follow is not None and in_unit(o, u.follow, grounds)) for u, pos, _l in matches)
+                     for o in act.objects)
+    if not matches or not objects_ok or len(act.words & words) < MIN_OVERLAP * len(act.words):
         raise CheckFailed("wrong_attribution", clause[:120])
 
 
@@ -1059,6 +1114,9 @@ def same_side(claimant: str, who: set[str] | str, grounds: Grounds) -> bool:
     gives it): the same actor or country, or a distinctive word of the claimant's name in common."""
     if claimant in grounds.actors:
         return same_doer({claimant}, who, grounds)
+    named = [ids for _s, _e, ids in grounds.mentions(claimant)]
+    if named and same_doer(set().union(*named), who, grounds):
+        return True  # "Chaudhry" is Pakistan's military spokesman: "Pakistan's military said" is his side
     mine = [w for w in words_of(claimant) if w not in COMMON and w not in OFFICE_WORDS] or words_of(claimant)
     theirs = set(words_of(who)) if isinstance(who, str) else \
         set().union(*(grounds.name_words(i) for i in grounds.side(who)))

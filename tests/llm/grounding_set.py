@@ -10,10 +10,12 @@ from typing import Any
 
 import yaml
 
+from bot.llm.grounding import INSTRUCTION_RE
 from tests.fakes.openai_server import Reply, request_data
 
 CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "grounding_cases.yaml"
-PACKS = ("israel-iran-2025", "drc-m23-2025")
+# the ../shared/corpus packs, then the packs of tests/data/packs (other conflicts, written without reading the code)
+PACKS = ("israel-iran-2025", "drc-m23-2025", "india-pakistan-2025", "karabakh-2023")
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,13 @@ def cases(briefing: str | None = None) -> list[Case]:
 
 
 class ScriptedModel:
-    """Answers each question with the next scripted answer for it, citing all passages it was given."""
+    """Answers each question with the next scripted answer for it, citing all passages it was given (a
+    faithful answer leaves out a passage that addresses the model, as a careful model would)."""
 
     def __init__(self, items: list[Case]) -> None:
-        self.queue: dict[str, deque[str]] = defaultdict(deque)
+        self.queue: dict[str, deque[Case]] = defaultdict(deque)
         for c in items:
-            self.queue[c.q].append(c.answer)
+            self.queue[c.q].append(c)
         self.unexpected: list[str] = []
 
     def __call__(self, body: dict) -> Reply:
@@ -46,8 +49,9 @@ class ScriptedModel:
         if not pending:
             self.unexpected.append(data["question"])
             return Reply(content={"answer": "", "cited_ids": [], "found": False})
-        ids = [p["id"] for p in data["passages"]]
-        return Reply(content={"answer": pending.popleft(), "cited_ids": ids, "found": True})
+        case = pending.popleft()
+        ids = [p["id"] for p in data["passages"] if not case.faithful or not INSTRUCTION_RE.search(p["text"])]
+        return Reply(content={"answer": case.answer, "cited_ids": ids, "found": True})
 
 
 def score(items: list[Case], results: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import importlib
 import re
 from pathlib import Path
 
+import yaml
+
 from bot.app import TABLE_MODULES
 from bot.core.briefing_file import shipped_digest
 from bot.core.models import Briefing
@@ -14,6 +16,7 @@ from bot.core.store import Store
 from tests.conftest import SHARED
 
 PACKS = SHARED / "corpus"
+MORE_PACKS = Path(__file__).resolve().parents[1] / "data" / "packs"  # written without reading the code
 
 
 def pack_store(url: str, pack: str) -> Store:
@@ -25,13 +28,19 @@ def pack_store(url: str, pack: str) -> Store:
         importlib.import_module(module)
     store = Store(url)
     store.migrate()
-    reports = sorted(Path(PACKS / pack).glob("*.txt"))
+    folder = PACKS / pack if (PACKS / pack).is_dir() else MORE_PACKS / pack
+    reports = sorted(folder.glob("*.txt"))
+    dates_file = folder / "published.yaml"
+    published = yaml.safe_load(dates_file.read_text(encoding="utf-8")) if dates_file.is_file() else {}
     empty = Briefing.model_construct(title=pack, conflict=pack, as_of=dt.date(2025, 1, 1),
                                      sources=[], actors=[], events=[], claims=[], requests=[], agreements=[],
                                      upcoming=[], figures=[], notes=[])
     store.seed(empty, shipped_digest())
     review.ensure_table(store)
     for path in reports:
+        if path.name in published:
+            ingest(store, str(path), published=str(published[path.name]))
+            continue
         try:
             ingest(store, str(path))
         except IngestError:

@@ -3,7 +3,8 @@ server with the real openai client: 0 unfaithful answers shown, at least 95% of 
 
 Each briefing is asked twice: in-process through the model-backed answerer, and through
 `briefbot ask --json -` in a subprocess whose OPENAI_BASE_URL points at the fake. The packs are their five
-reports ingested into a store of their own (nothing of the shipped briefing in it)."""
+reports ingested into a store of their own (nothing of the shipped briefing in it): the two ../shared/corpus
+packs, and the two packs of tests/data/packs whose answers were written before the checks saw them."""
 
 from __future__ import annotations
 
