@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import time
 
+from bot.config import Settings, load_settings
 from bot.core.models import Briefing
 from bot.core.reply import Reply
 from bot.core.store import Store
@@ -28,8 +29,11 @@ REVISION_CHECK_SECONDS = 2.0
 
 class Deliverer:
     def __init__(self, store: Store, posters: dict[str, Poster], fanout: Fanout | None = None,
-                 policy: RetryPolicy | None = None, ledger: Ledger | None = None) -> None:
+                 policy: RetryPolicy | None = None, ledger: Ledger | None = None,
+                 settings: Settings | None = None) -> None:
         self.store = store
+        # Read once, not per briefing: a thousand due at once would each parse the whole configuration.
+        self.settings = settings
         self.posters = posters
         self.fanout = fanout or Fanout()
         self.policy = policy or RetryPolicy()
@@ -69,7 +73,10 @@ class Deliverer:
             return "no-poster"
         b = await self.briefing()
         reply, shown = await self.ledger.call(self.build, b, sub, local_date)
-        reply = await add_narrative(reply, b)  # a checked model paragraph on top, when a model is configured
+        if self.settings is None:
+            self.settings = load_settings()
+        # A checked model paragraph on top, when a model is configured.
+        reply = await add_narrative(reply, b, self.settings)
         payloads = poster.render(reply)
         d = await self.ledger.write(self.ledger.claim, sub, local_date, payloads, shown, retry_failed)
         if d is None:

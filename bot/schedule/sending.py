@@ -15,10 +15,11 @@ bot-wide one), so a burst of briefings due the same minute respects them before 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -44,37 +45,54 @@ class RetryPolicy:
 
 
 class Pace:
-    """Lets callers through one at a time, at least 1/rate seconds apart, measured when each really
-    goes: a limit counted over any window of a second is never passed, even when the event loop runs
-    late (a loop woken late would otherwise let every overdue caller through in one burst)."""
+    """Spaces calls at least 1/rate seconds apart (no bursts), so a limit counted over any window
+    of a second is never passed: callers reserve the next free slot, then sleep until it (all of
+    them at once: a chain of callers waiting for each other would add every wake-up's delay)."""
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
-        self.last = -float("inf")
-        self._turn = asyncio.Lock()
+        self.next = 0.0
 
-    @contextlib.asynccontextmanager
-    async def turn(self, sleep: Callable[[float], Any]) -> AsyncIterator[None]:
-        async with self._turn:
-            loop = asyncio.get_running_loop()
-            wait = self.last + self.interval - loop.time()
-            if wait > 0:
-                await sleep(wait)
-            self.last = loop.time()
-            yield
+    def reserve(self) -> float:
+        """Seconds to wait before the caller may go."""
+        now = asyncio.get_running_loop().time()
+        at = max(now, self.next)
+        self.next = at + self.interval
+        return at - now
+
+
+class Window:
+    """At most `limit` calls in any second, counted when each really goes: after the event loop ran
+    late, callers whose paced times all passed cannot go out in one burst."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.sent: collections.deque[float] = collections.deque()
+
+    async def turn(self, sleep: Callable[[float], Any]) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            now = loop.time()
+            while self.sent and now - self.sent[0] >= 1.0:
+                self.sent.popleft()
+            if len(self.sent) < self.limit:
+                self.sent.append(now)
+                return
+            await sleep(self.sent[0] + 1.0 - now + 0.001)
 
 
 @dataclass(frozen=True)
 class Limits:
     per_channel: float  # messages per second to one channel
-    per_platform: float | None = None  # requests per second for the whole bot
+    per_platform: float | None = None  # requests per second for the whole bot (paced)
+    burst: int | None = None  # and never more than this in any second
 
 
 # The platforms' documented limits for posting: Slack allows about one message per second per
 # channel; Discord five per five seconds per channel and 50 requests per second per bot overall (we
-# stay a tenth below it: discord.py's own retries of a 5xx and network jitter need the headroom; the
-# spacing is measured when each request really goes, so a late event loop makes no burst).
-LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=45.0)}
+# pace at 44 a second, and never let more than 47 go in any second: discord.py's own retries of a 5xx
+# and network jitter need the rest).
+LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=44.0, burst=47)}
 CHANNEL_MARGIN = 0.05  # seconds added after a channel's last post, for clock and network jitter
 
 
@@ -88,6 +106,7 @@ class Fanout:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._channels: dict[tuple[str, str, str], asyncio.Lock] = {}
         self._paces: dict[tuple[str, ...], Pace] = {}
+        self._windows: dict[str, Window] = {}
         self._last: dict[tuple[str, str, str], float] = {}
         # Set when the process stops: no new send starts; sends in flight finish and are recorded.
         self.stopping = asyncio.Event()
@@ -124,18 +143,21 @@ class Fanout:
             if wait > 0:
                 await sleep(wait)
 
-    @contextlib.asynccontextmanager
-    async def platform_turn(self, platform: str, sleep: Callable[[float], Any] = asyncio.sleep
-                            ) -> AsyncIterator[None]:
-        """The platform's bot-wide pace, taken right before the request goes out (inside its slot)."""
+    async def platform_turn(self, platform: str, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        """Wait for the platform's next bot-wide slot."""
         limits = self.limits.get(platform)
         if limits is None or not limits.per_platform:
-            yield
             return
-        pace = self._paces.setdefault((platform,), Pace(limits.per_platform))
-        async with pace.turn(sleep):
-            pass
-        yield
+        wait = self._paces.setdefault((platform,), Pace(limits.per_platform)).reserve()
+        if wait > 0:
+            await sleep(wait)
+
+    async def platform_burst(self, platform: str, sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        """Right before the request: wait while the platform's last second is full."""
+        limits = self.limits.get(platform)
+        if limits is None or not limits.burst:
+            return
+        await self._windows.setdefault(platform, Window(limits.burst)).turn(sleep)
 
     def sent(self, platform: str, workspace: str, channel: str) -> None:
         self._last[(platform, workspace, channel)] = asyncio.get_running_loop().time()
@@ -182,18 +204,31 @@ async def _send_parts(d: Delivery, poster: Poster, ledger: Ledger, fanout: Fanou
             # Saying which part goes out also renews the lease and checks the row is still ours; the
             # write recording the previous part announced this one already (and the heartbeat keeps
             # the lease) unless the lease is half gone.
+            # The write goes on while the part waits for its pace and slot; it must be done (and say
+            # the row is ours) before the request.
             d.attempts += 1
-            announced = d.sending == part and ledger.lease_fresh(d)
-            if not announced and not await persist(ledger, where, ledger.intend, d, part):
-                log.warning("delivery taken over by another process; stopping", extra=where)
-                return "lost"
-            await fanout.pace(d.platform, d.workspace, d.channel, nap)
-            sent = False
+            announce = None
+            if not (d.sending == part and ledger.lease_fresh(d)):
+                announce = asyncio.ensure_future(persist(ledger, where, ledger.intend, d, part))
             try:
-                async with fanout.slot(d.platform), fanout.platform_turn(d.platform, nap):
-                    if not fanout.stopping.is_set():  # waiting for a slot may outlast the grace
+                await fanout.pace(d.platform, d.workspace, d.channel, nap)
+                await fanout.platform_turn(d.platform, nap)
+            except BaseException:
+                if announce is not None:
+                    announce.cancel()
+                raise
+            sent = lost = False
+            try:
+                async with fanout.slot(d.platform):
+                    lost = announce is not None and not await announce
+                    if not lost:
+                        await fanout.platform_burst(d.platform, nap)
+                    if not lost and not fanout.stopping.is_set():  # a slot may come after the grace
                         message_id = await poster.send(d.channel, d.payloads[part], mark=d.mark(part))
                         sent = True
+                if lost:
+                    log.warning("delivery taken over by another process; stopping", extra=where)
+                    return "lost"
                 if not sent:
                     return await _stopped(d, ledger, doubtful, where)
                 fanout.sent(d.platform, d.workspace, d.channel)

@@ -34,7 +34,7 @@ class SchedulerService:
         self.store: Store = core.store  # type: ignore[assignment]
         self.posters = posters
         ledger = Ledger(self.store, lease_seconds=settings.scheduler_lease_seconds)
-        self.deliverer = Deliverer(self.store, posters, fanout=fanout, ledger=ledger)
+        self.deliverer = Deliverer(self.store, posters, fanout=fanout, ledger=ledger, settings=settings)
         self.scheduler = BriefingScheduler(self.deliverer, settings.scheduler_misfire_grace, poll_seconds)
         self._started = False
         commands.register(core, self.store, posters, on_change=self.scheduler.sync)

@@ -154,3 +154,22 @@ async def test_a_stop_lets_the_send_in_flight_finish_and_starts_no_other(store: 
     assert row.message_ids == [slack.accepted[0]["ts"]]
     assert row.lease_until is not None  # handed back: another process may take it at once
     assert Ledger(store, owner="next").take_over(sub.id, DAY) is not None
+
+
+async def test_the_platform_window_never_lets_more_than_its_limit_go_in_a_second() -> None:
+    """Callers that all find their turn at once (an event loop that ran late) still go out at most
+    `limit` per second, measured when each goes."""
+    from bot.schedule.sending import Window
+
+    window = Window(3)
+    loop = asyncio.get_running_loop()
+    went: list[float] = []
+
+    async def caller() -> None:
+        await window.turn(asyncio.sleep)
+        went.append(loop.time())
+
+    await asyncio.gather(*(caller() for _ in range(7)))
+    assert len(went) == 7
+    for t in went:
+        assert sum(1 for u in went if t <= u < t + 1.0) <= 3
