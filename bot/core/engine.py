@@ -458,6 +458,8 @@ class OfflineEngine:
         """A passage, or a fact whose statement is only its source sentence (as ingest makes them)."""
         if doc.kind == "passage":
             return True
+        if doc.kind == "figure":
+            return True  # a figure question never gets here; for anything else the sentences answer
         obj = doc.obj
         return isinstance(obj, Fact) and any(obj.statement.strip() in e.quote or e.quote in obj.statement
                                              for e in obj.evidence)
@@ -683,7 +685,7 @@ class OfflineEngine:
 
     def beyond_briefing(self, q: str) -> str | None:
         """'Did the ceasefire hold on December 14?' when the briefing ends on 12 December."""
-        latest = self.briefing.as_of
+        latest = self.index.as_of(self.briefing.as_of)
         for month, dd in sorted(dates_in(q)):
             try:
                 asked = latest.replace(month=month, day=dd)

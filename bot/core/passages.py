@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bot.core.dates import MONTHS, WEEKDAYS, sentence_dates
+from bot.core.dates import MONTHS, WEEKDAYS, question_dates, sentence_dates
 from bot.core.mentions import Mention, mentions_in
 from bot.core.models import Briefing, Evidence, Source
 from bot.core.reading import split_sentences
@@ -283,7 +283,9 @@ class SentenceIndex:
         qterms = qterms if qterms is not None else {t for t in terms(q)}
         groups = groups if groups is not None else self.name_groups(q)
         grouped = set().union(*groups) if groups else set()
-        plain = qterms - grouped
+        # Dates are matched as days, not as words ("13 June" is not about every sentence saying "June").
+        asked_days = set(question_dates(q, self.as_of(dt.date.today())))
+        plain = {t for t in qterms - grouped if not (asked_days and (t.isdigit() or t in MONTHS))}
         # The thing a 'which/what X' question asks about counts double ("which commanders were killed").
         focus = {term(m.group(2).lower()) for m in re.finditer(r"\b(which|what)\s+(?:\w+\s+)?([a-z]+)\b(?=\s+(?:were|was|did|"
                                                              r"are|is|have|has|had)\b)", q, re.I)}
@@ -308,6 +310,8 @@ class SentenceIndex:
             sc *= 0.3 + 0.7 * self.name_cover(s, groups)
             if speakers and all(g & set(s.tf) for g in speakers):
                 sc *= 1.5  # "what did X say": X's own sentence
+            if asked_days and asked_days & set(s.dates):
+                sc *= 1.3
             if quoted and any(p in s.text.lower() for p in quoted):
                 sc = sc * 3 + 10  # the words the question quotes
             out.append((sc, s))
@@ -323,6 +327,10 @@ class SentenceIndex:
         total = sum(self.idf.get(t, mean) for t in wanted)
         got = sum(self.idf.get(t, mean) * (1.0 if t in s.tf else ctx_weight) for t in wanted if t in s.tf or t in s.ctx)
         return got / total if total else 0.0
+
+    def as_of(self, default: dt.date) -> dt.date:
+        """The latest report date, a misread year put right."""
+        return max(self.dates.values(), default=default)
 
     def knows(self, word: str) -> bool:
         """Whether the sources use the word in any form ('rafale' for 'Rafales', 'rafales' for 'Rafale')."""

@@ -124,7 +124,7 @@ class SourceAnswers:
         topical = {t for t in self.qterms(q) if t not in metrics and t not in FIGURE_WORDS
                    and not t.isdigit() and t not in nouns and t not in MONTHS}
         asked = {int(n.replace(",", "")) for n in re.findall(r"\b\d[\d,]*\b", q) if len(n) < 12}
-        asked -= {d.day for d in question_dates(q, self.briefing.as_of)}
+        asked -= {d.day for d in question_dates(q, self.index.as_of(self.briefing.as_of))}
         if asked and not nouns:  # "of the 40 civilians killed, how many were children": the count asked is of children
             return self.figure_number(q, asked, metrics)
         name_terms = set().union(*groups) if groups else set()
