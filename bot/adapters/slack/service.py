@@ -12,10 +12,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.app import build_app, web_client
-from bot.adapters.slack.errors import api_error
+from bot.adapters.slack.errors import api_error, classify
 from bot.adapters.slack.identity import KnownIdentity
 from bot.config import Settings
 from bot.core.commands import Core
+from bot.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -37,6 +38,9 @@ class SlackService:
         self.handler: AsyncSocketModeHandler | None = None
         self._problem = "not started"
         self._connecting: asyncio.Task[None] | None = None
+        self._transient = False
+        # Waits between start-up auth.test retries after a transient failure (5xx, 429, network).
+        self.recheck = RetryPolicy(first_delay=1.0, max_delay=60.0)
 
     # -- HTTP mode --------------------------------------------------------------------------------
 
@@ -65,18 +69,43 @@ class SlackService:
         self.deps.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         self.client.session = self.deps.http
         self.app.client.session = self.deps.http  # Bolt's per-request clients share it too
+        if not await self._check_identity():
+            if self._transient:
+                # Slack was down or slow at start: keep checking in the background (requests are acked
+                # meanwhile; answers go out once Slack answers again).
+                self._connecting = asyncio.create_task(self._recheck(), name="slack auth.test retry")
+            return
+        self._connect_socket()
+
+    async def _check_identity(self) -> bool:
+        """auth.test once: the bot's identity for Bolt (KnownIdentity) and the readiness check."""
         try:
             auth = await self.client.auth_test()
-            self.identity.learn(auth.data if isinstance(auth.data, dict) else {})
-            log.info("slack connected", extra={"team": auth.get("team_id"), "bot_user": auth.get("user_id"),
-                                               "mode": "socket" if self.socket_mode else "http"})
-            self._problem = ""
-        except (SlackApiError, OSError, TimeoutError) as exc:
+        except (SlackApiError, OSError, TimeoutError, aiohttp.ClientError) as exc:
             # Keep serving the other parts; /readyz reports this.
             error = api_error(exc)
             self._problem = f"slack auth.test failed: {error}"
-            log.error("slack auth.test failed", extra={"error": error})
-            return
+            self._transient = classify(exc) is not None
+            log.error("slack auth.test failed", extra={"error": error, "transient": self._transient})
+            return False
+        self.identity.learn(auth.data if isinstance(auth.data, dict) else {})
+        log.info("slack connected", extra={"team": auth.get("team_id"), "bot_user": auth.get("user_id"),
+                                           "mode": "socket" if self.socket_mode else "http"})
+        self._problem = ""
+        return True
+
+    async def _recheck(self) -> None:
+        attempt = 0
+        while True:
+            await asyncio.sleep(self.recheck.backoff(attempt))
+            attempt += 1
+            if await self._check_identity():
+                self._connect_socket()
+                return
+            if not self._transient:
+                return
+
+    def _connect_socket(self) -> None:
         if self.socket_mode:
             # The SDK retries a failed connect forever, so connecting must not hold up the other parts.
             self.handler = self.socket_mode_handler()

@@ -162,3 +162,42 @@ async def test_subscriptions_and_unsubscribe_name_channels_as_links(fast: SlackS
     # Text a user typed that merely looks like a channel link stays escaped.
     [msg] = await command(fast, "/unsubscribe", "<#C1OTHER>", user="UADMIN")
     assert "<#C1OTHER>" not in blocks_text(msg)
+
+
+async def test_a_start_up_auth_test_that_fails_transiently_is_retried(slack_settings, core, slack) -> None:  # noqa: ANN001
+    import asyncio
+
+    from bot.adapters.slack.service import SlackService
+
+    slack.fail("auth.test", status=503, times=2)
+    service = SlackService(slack_settings, core)
+    service.recheck = FAST
+    await service.start()
+    try:
+        ok, why = service.ready()
+        assert not ok and "auth.test failed" in why
+        for _ in range(500):
+            if service.ready()[0]:
+                break
+            await asyncio.sleep(0.01)
+        assert service.ready() == (True, "")
+        assert service.identity.auth["user_id"] == "UBOT"
+        assert len(slack.calls_to("auth.test")) == 3
+    finally:
+        await service.stop()
+
+
+async def test_a_rejected_token_is_not_retried(slack_settings, core, slack) -> None:  # noqa: ANN001
+    import asyncio
+
+    from bot.adapters.slack.service import SlackService
+
+    slack.fail("auth.test", status=200, error="invalid_auth")
+    service = SlackService(slack_settings, core)
+    service.recheck = FAST
+    await service.start()
+    try:
+        await asyncio.sleep(0.2)
+        assert len(slack.calls_to("auth.test")) == 1 and not service.ready()[0]
+    finally:
+        await service.stop()
