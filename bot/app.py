@@ -22,7 +22,7 @@ RELOAD_CHECK_SECONDS = 1.0
 # Feature modules that add their own tables to the store's metadata; imported before the schema is
 # created so that every table exists from the first start, whichever feature runs first.
 TABLE_MODULES = ("bot.schedule.subscriptions", "bot.schedule.ledger", "bot.ingest.tables", "bot.handled",
-                 "bot.ingest.watch", "bot.ingest.alerts", "bot.ingest.review_cards")
+                 "bot.ingest.watch", "bot.ingest.alerts", "bot.ingest.review_cards", "bot.core.conversation_store")
 
 
 def open_store(settings: Settings) -> Store:
@@ -50,6 +50,11 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
 
         answerer = LLMAnswerer(settings, engine)
     core = Core(store, briefing, answerer)
+    # Follow-ups find their thread's turns in the store, whichever replica answered before.
+    from bot.core.asking import Dialogue
+    from bot.core.conversation_store import StoredConversations
+
+    core.dialogue = Dialogue(StoredConversations(store))
     from bot.ingest.commands import register as register_review  # /review and the chart on /casualties
 
     register_review(core, store, settings)

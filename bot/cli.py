@@ -82,7 +82,11 @@ def ask_lines(core: Core, as_json: bool) -> int:
 
     A line may also be a JSON object {"question": "...", "conversation": "ID"}: lines sharing an ID are
     one conversation (follow-ups are read against its earlier turns, as in one chat thread)."""
+    from bot.core.asking import Dialogue
     from bot.core.reply import Asker
+
+    # A conversation here lives as long as this input: kept in memory, never written to the store.
+    core.dialogue = Dialogue()
 
     async def run() -> None:
         for raw in sys.stdin.buffer:

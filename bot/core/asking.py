@@ -8,7 +8,8 @@ recognises a question in another language, and reads a follow-up against its con
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.core.answer import Answer
 from bot.core.conversation import Conversations, Reader, Turn, about_previous, more_about
@@ -33,10 +34,19 @@ class Prepared:
     reply: Reply | None = None  # small talk or another language: answered without the engine
     answer: Answer | None = None  # a question about the previous answer, answered from its facts
     language: str = ""
+    history: list[Turn] = field(default_factory=list)  # the conversation's turns before this question
+
+
+class TurnStore(Protocol):
+    """Where a conversation's turns are kept: this process (Conversations) or the store (StoredConversations)."""
+
+    async def history(self, key: str) -> list[Turn]: ...
+
+    async def add(self, key: str, turn: Turn) -> None: ...
 
 
 class Dialogue:
-    def __init__(self, conversations: Conversations | None = None) -> None:
+    def __init__(self, conversations: TurnStore | None = None) -> None:
         self.conversations = conversations or Conversations()
         self._reader: tuple[int, Reader] | None = None
 
@@ -46,8 +56,8 @@ class Dialogue:
             self._reader = (id(briefing), Reader(briefing))
         return self._reader[1]
 
-    def prepare(self, text: str, asker: Asker, briefing: Briefing, *, other_languages: bool = False,
-                engine: object = None) -> Prepared:
+    async def prepare(self, text: str, asker: Asker, briefing: Briefing, *, other_languages: bool = False,
+                      engine: object = None) -> Prepared:
         asked = clean_question(text)
         kind = small_talk(asked)
         if kind == "help":
@@ -62,7 +72,8 @@ class Dialogue:
             return Prepared(asked=asked, language=language,
                             reply=chat_reply(asked, not_english_text(language), found=False))
         prepared = Prepared(asked=asked, question=question, language=language)
-        history = self.conversations.history(asker.conversation) if asker.conversation else []
+        history = await self.conversations.history(asker.conversation) if asker.conversation else []
+        prepared.history = history
         if history and not language:
             resolved = self.reader(briefing).resolve(question, history)
             prepared.question = resolved.question
@@ -72,12 +83,12 @@ class Dialogue:
                 prepared.answer = about_previous(resolved.about_previous, asked, history, briefing)
         return prepared
 
-    def remember(self, asker: Asker, prepared: Prepared, answer: Answer) -> None:
+    async def remember(self, asker: Asker, prepared: Prepared, answer: Answer) -> None:
         if not asker.conversation:
             return
         turn = Turn(question=prepared.asked, standalone=prepared.question or prepared.asked, answer=answer.answer,
                     found=answer.found, fact_ids=list(answer.fact_ids), citations=list(answer.citations))
-        history = self.conversations.history(asker.conversation)
+        history = prepared.history
         if prepared.answer is not None and history:
             # "who said that?" is about the turn before: "when was that?" next is about the same facts.
             # After "tell me more", "that" is what was just added, on the same question.
@@ -85,7 +96,7 @@ class Dialogue:
             turn.standalone = before.standalone
             if not prepared.answer.intent.endswith("more") or not answer.found:
                 turn.fact_ids, turn.citations = before.fact_ids, before.citations
-        self.conversations.add(asker.conversation, turn)
+        await self.conversations.add(asker.conversation, turn)
 
 
 def chat_reply(asked: str, text: str, found: bool) -> Reply:

@@ -316,7 +316,7 @@ class Core:
         if problem:
             return problem
         other_languages = bool(getattr(self.answerer, "answers_languages", False))
-        prepared = self.dialogue.prepare(question, asker, self.briefing, other_languages=other_languages,
+        prepared = await self.dialogue.prepare(question, asker, self.briefing, other_languages=other_languages,
                                          engine=getattr(self.answerer, "engine", self.answerer))
         if not prepared.asked:  # only a mention or a link
             return question_problem("") or help_reply()
@@ -332,7 +332,7 @@ class Core:
             if prepared.language:
                 asker = dataclasses.replace(asker, language=prepared.language)
             ans = await self.answerer.answer(prepared.question, asker)
-        self.dialogue.remember(asker, prepared, ans)
+        await self.dialogue.remember(asker, prepared, ans)
         return answer_reply(as_asked(ans, " ".join(question.split())))  # titled as typed
 
 

@@ -62,7 +62,8 @@ class _Thread:
 
 
 class Conversations:
-    """Turns per conversation id: bounded per conversation, expiring when idle, bounded in number."""
+    """Turns per conversation id, in this process: bounded per conversation, expiring when idle, bounded in
+    number. (bot.core.conversation_store keeps them in the store instead, shared by replicas.)"""
 
     def __init__(self, max_turns: int = MAX_TURNS, idle_seconds: float = IDLE_SECONDS,
                  max_conversations: int = MAX_CONVERSATIONS, clock: Callable[[], float] = time.monotonic) -> None:
@@ -75,7 +76,13 @@ class Conversations:
     def __len__(self) -> int:
         return len(self._threads)
 
-    def history(self, key: str) -> list[Turn]:
+    async def history(self, key: str) -> list[Turn]:
+        return self.turns(key)
+
+    async def add(self, key: str, turn: Turn) -> None:
+        self.keep(key, turn)
+
+    def turns(self, key: str) -> list[Turn]:
         """The turns of a conversation, oldest first; [] for an unknown or expired one."""
         thread = self._threads.get(key)
         if thread is None:
@@ -85,7 +92,7 @@ class Conversations:
             return []
         return list(thread.turns)
 
-    def add(self, key: str, turn: Turn) -> None:
+    def keep(self, key: str, turn: Turn) -> None:
         now = self.clock()
         thread = self._threads.get(key)
         if thread is None or now - thread.last_used > self.idle_seconds:

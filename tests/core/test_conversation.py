@@ -88,13 +88,35 @@ def test_conversations_are_bounded_and_expire() -> None:
     now = [0.0]
     store = Conversations(max_turns=3, idle_seconds=60, max_conversations=2, clock=lambda: now[0])
     for i in range(5):
-        store.add("a", Turn(question=f"q{i}", standalone=f"q{i}", answer="", found=True))
-    assert [t.question for t in store.history("a")] == ["q2", "q3", "q4"]
-    store.add("b", Turn(question="b", standalone="b", answer="", found=True))
-    store.add("c", Turn(question="c", standalone="c", answer="", found=True))
-    assert len(store) == 2 and store.history("a") == []  # the least recently used went first
+        store.keep("a", Turn(question=f"q{i}", standalone=f"q{i}", answer="", found=True))
+    assert [t.question for t in store.turns("a")] == ["q2", "q3", "q4"]
+    store.keep("b", Turn(question="b", standalone="b", answer="", found=True))
+    store.keep("c", Turn(question="c", standalone="c", answer="", found=True))
+    assert len(store) == 2 and store.turns("a") == []  # the least recently used went first
     now[0] = 61.0
-    assert store.history("b") == [] and store.history("c") == []
+    assert store.turns("b") == [] and store.turns("c") == []
+
+
+async def test_replicas_sharing_a_store_share_the_thread(store_url: str) -> None:
+    """A follow-up reaching another replica (another Core on the same database) still has its thread."""
+    from bot.app import build_core
+    from bot.config import load_settings
+
+    settings = load_settings(database_url=store_url)
+    first, second = build_core(settings), build_core(settings)
+    asker = Asker(platform="slack", user_id="U1", channel_id="C1", conversation="slack:T1:C1:1765400000.000100")
+    await first.handle("ask", "tell me about Hun Manet", asker)
+    reply = await second.handle("ask", "what did he ask for?", asker)
+    assert "satellite" in reply.answer
+    then = await first.handle("ask", "when was that?", asker)
+    assert "Friday evening" in then.answer
+    for i in range(8):  # only the last turns are kept
+        await second.handle("ask", f"how many people were killed? ({i})", asker)
+    from bot.core.conversation_store import conversation_turns
+
+    with first.store.begin() as conn:
+        kept = conn.execute(conversation_turns.select()).all()
+    assert len(kept) == 6
 
 
 async def test_help_greetings_and_thanks_are_not_searched(shipped: Core) -> None:

@@ -75,19 +75,16 @@ async def ask(core: Core, questions: list[str], name: str):  # noqa: ANN201 - th
     return reply
 
 
-def test_a_pronoun_stands_for_a_name_the_actor_list_lacks(packs: dict[str, Core]) -> None:
+async def test_a_pronoun_stands_for_a_name_the_actor_list_lacks(packs: dict[str, Core]) -> None:
     core = packs["drc-m23-2025"]
-    asker = Asker(conversation="names")
-    history_core = core.dialogue
-    history_core.remember(asker, history_core.prepare("Who is Vivian van de Perre?", asker, core.briefing),
-                          core.answerer.answer_now("Who is Vivian van de Perre?"))
-    follow = history_core.prepare("what did she say about the toll?", asker, core.briefing)
+    await ask(core, ["Who is Vivian van de Perre?"], "names")
+    follow = await core.dialogue.prepare("what did she say about the toll?", Asker(conversation="names"),
+                                         core.briefing)
     assert follow.question == "what did Vivian van de Perre say about the toll?"
     iran = packs["israel-iran-2025"]
-    asker = Asker(conversation="names2")
-    iran.dialogue.remember(asker, iran.dialogue.prepare("Who is Benjamin Netanyahu?", asker, iran.briefing),
-                           iran.answerer.answer_now("Who is Benjamin Netanyahu?"))
-    assert "Benjamin Netanyahu" in iran.dialogue.prepare("what did he say?", asker, iran.briefing).question
+    await ask(iran, ["Who is Benjamin Netanyahu?"], "names2")
+    follow = await iran.dialogue.prepare("what did he say?", Asker(conversation="names2"), iran.briefing)
+    assert "Benjamin Netanyahu" in follow.question
 
 
 async def test_when_was_it_resolves_the_reports_weekday(packs: dict[str, Core]) -> None:
