@@ -263,7 +263,9 @@ class Core:
         """Add a command; every adapter routes it like the built-in ones, and /help lists it."""
         self.extra[name] = handler
         doc = (handler.__doc__ or "").strip().splitlines()
-        self.extra_help[name] = help_text or (doc[0].rstrip(".") if doc else "")
+        # A handler that wraps an earlier one under the same name (and says nothing of its own) keeps the
+        # earlier description, so /help never shows a command without one.
+        self.extra_help[name] = help_text or (doc[0].rstrip(".") if doc else "") or self.extra_help.get(name, "")
 
     def command_names(self) -> list[str]:
         return [*COMMANDS, *self.extra]

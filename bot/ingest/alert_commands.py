@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.core.commands import Core
-from bot.core.reply import Asker, Reply, Section
+from bot.core.reply import Asker, Reply, Section, refusal
 from bot.core.store import Store
 from bot.ingest import alerts
 
@@ -38,7 +38,7 @@ def register(core: Core, store: Store, briefing_of: BriefingOf) -> None:
         if not words or words[0].lower() != "alerts":
             return await passed_on("subscribe")(text, asker)
         if not asker.can_manage:
-            return note("Not allowed", "Only people who manage the bot here can set up alerts.", found=False)
+            return refusal(asker, "Only people who manage the bot here can set up alerts.", "subscribe")
         if asker.platform not in ("slack", "discord"):
             return note("Not here", "Alerts post to Slack or Discord channels.", found=False)
         try:
@@ -59,8 +59,7 @@ def register(core: Core, store: Store, briefing_of: BriefingOf) -> None:
         if not words or words[0].lower() != "alerts":
             return await passed_on("unsubscribe")(text, asker)
         if not asker.can_manage:
-            return note("Not allowed", "Only people who manage the bot here can stop alerts.", found=False,
-                        command="unsubscribe")
+            return refusal(asker, "Only people who manage the bot here can stop alerts.", "unsubscribe")
         gone = await asyncio.to_thread(alerts.unsubscribe, store, asker.platform, asker.workspace_id,
                                        asker.channel_id)
         if not gone:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from bot.core.commands import Core
-from bot.core.reply import Asker, Reply, Section
+from bot.core.reply import Asker, Reply, Section, refusal
 from bot.core.store import Store
 from bot.ingest import watch
 
@@ -25,7 +25,7 @@ def register(core: Core, store: Store, briefing_of: BriefingOf, *, default_inter
              poll_now: Callable[[], None] | None = None) -> None:
     async def handler(text: str, asker: Asker) -> Reply:
         if not asker.can_manage:
-            return note("Not allowed", "Only people who manage the bot here can change watched feeds.", found=False)
+            return refusal(asker, "Only people who manage the bot here can change watched feeds.", "watch")
         briefing = await briefing_of(asker)
         words = text.split()
         action = words[0].lower() if words else "list"
@@ -73,7 +73,7 @@ def register(core: Core, store: Store, briefing_of: BriefingOf, *, default_inter
         return note("Watch", f"{verb} {feed.kind} {feed.id}: {feed.url} for briefing {briefing}, every "
                              f"{feed.interval_min} min. New reports go to review.")
 
-    core.register("watch", handler)
+    core.register("watch", handler, "[add URL|remove ID|poll|review] — news feeds watched for new reports")
 
 
 def listing_reply(briefing: str, rows: list[watch.Feed]) -> Reply:
