@@ -265,7 +265,7 @@ class OfflineEngine:
                  if w.lower() not in STOPWORDS and term(w.lower()) in self.index.name_terms]
         names = list(dict.fromkeys(names))[:6]
         # Later parts lean on the first ("and with which weapons?") but must add something new.
-        self.index.exclude = {s.n for s in self.index.sentences if s.text in used}
+        self.index.exclude = {s.n for s in self.index.sentences if s.text in answers[0].answer}
         try:
             for part in parts[1:]:
                 answers.append(self._answer_one(f"{part} {' '.join(names)}"))

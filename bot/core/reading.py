@@ -26,7 +26,7 @@ NOT_COVERED = "The briefing does not cover that."
 METRICS = ("kill", "injur", "displac")
 METRIC_OF_TERM = {"kill": "killed", "injur": "injured", "displac": "displaced"}
 FIGURE_CUES = re.compile(
-    r"\bhow\s+many\b|\bnumber\s+of\b|\btoll\b|\bcount\b|\bfigures?\b|\btally\b|\bcasualt|\bstatistic|"
+    r"\bhow\s+many\b|\bnumber\s+of\b|\btolls?\b|\bcounts?\b|\bfigures?\b|\btally\b|\bcasualt|\bstatistic|"
     r"\bhow\s+much\b|\bnumbers\b|\bhow\s+bad\b", re.I)
 # Words that describe a subgroup of a toll ("soldiers killed"); the briefing's headline figures don't split.
 SUBGROUP_WORDS = re.compile(
