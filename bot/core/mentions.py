@@ -106,7 +106,7 @@ def mentions_in(text: str) -> list[Mention]:
                 break
             noun_words.append(w)
         # Metric words: the clause after the number, or a verb just before it ("killing four people").
-        clause = re.split(r"[;:]|\band\s+(?=(?:about|more|at|nearly|some|over)?\s*\d)", after)[0]
+        clause = re.split(r"[;:,]|\band\s+(?=(?:about|more|at|nearly|some|over)?\s*\d)", after)[0]
         metric = {term(w) for w in words(clause)[:8]} & set(METRIC_TERMS)
         if not metric:
             lead = re.split(r"[;:]|\d", before)[-1]

@@ -56,6 +56,7 @@ class Sentence:
     title: frozenset[str] = frozenset()  # the report's headline terms
     flagged: bool = False
     future: bool = False
+    anaphoric: bool = False  # "It said ...", "He said ...": the sentence before names who
     length: int = 1
     names: set[str] = field(default_factory=set)
     report: dt.date = dt.date.min  # the report's date
@@ -152,7 +153,8 @@ class SentenceIndex:
                 s = Sentence(n=len(self.sentences), source=source, report=self.dates[source.id], offset=offset,
                              title=frozenset(title_terms), text=text, para=para, dates=dates,
                              tf=tf, ctx=ctx, mentions=mentions_in(text), flagged=bool(ADDRESSED.search(text)),
-                             future=bool(FUTURE.search(text)), length=sum(tf.values()) or 1)
+                             future=bool(FUTURE.search(text)), length=sum(tf.values()) or 1,
+                             anaphoric=bool(same_para and ANAPHOR.match(text)))
                 self.sentences.append(s)
                 previous = s
             for m in re.finditer(r"\b[\w'’-]+", source.text):
@@ -275,7 +277,7 @@ class SentenceIndex:
             elif self.hit(g, s.title):
                 got += max(ctx_weight, 0.6)  # the report's headline is about every sentence in it
             elif self.hit(g, set(s.ctx)):
-                got += ctx_weight
+                got += 1.0 if s.anaphoric else ctx_weight
         return got / len(groups)
 
     def search(self, q: str, k: int = 10, qterms: set[str] | None = None,
