@@ -20,7 +20,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "about", "around", "some", "roughly",
               "approximately", "up to", "fewer than", "less than", "close to", "no fewer than", "upwards of",
-              "an estimated", "as many as")
+              "an estimated", "as many as", "above", "below", "under", "in excess of", "upward of")
 NUMBER = re.compile(rf"(?<![\w.-])(?:(?P<qual>{'|'.join(QUALIFIERS)})\s+)?(?:between\s+(?P<low>{_NUM})\s+and\s+)?"
                     rf"(?P<num>{_NUM})(?P<scale>\s+(?:million|billion|thousand|dozen))?(?![\w:-])", re.I)
 SCALES = {"million": 1_000_000, "billion": 1_000_000_000, "thousand": 1000, "dozen": 12}
@@ -45,6 +45,7 @@ class Mention:
     metrics: frozenset[str]  # concept terms near it: kill, injur, displac
     start: int
     zero: bool = False
+    noun_before: bool = False  # what is counted was named before the number ("soldiers killed was above 200")
 
     @property
     def absent(self) -> bool:
@@ -113,8 +114,15 @@ def mentions_in(text: str) -> list[Mention]:
             metric = {term(w) for w in words(lead)[-12:]} & set(METRIC_TERMS)
         if not metric and out and re.search(r"\bfrom\s*$", before):
             metric = set(out[-1].metrics)  # "killed 24 people ..., up from three"
+        noun_before = False
+        if not noun_words:
+            # "the number of soldiers killed was above 200": what is counted comes before the number.
+            lead_words = re.split(r"[;:,]|\d", before)[-1].split()
+            noun_words = [w for w in lead_words[-6:] if w.lower() not in STOPWORDS and w.isalpha()
+                          and term(w.lower()) not in METRIC_TERMS][-3:]
+            noun_before = bool(noun_words)
         out.append(Mention(value=value, text=m.group(0).strip(), noun=" ".join(noun_words), metrics=frozenset(metric),
-                           start=m.start()))
+                           start=m.start(), noun_before=noun_before))
     for z in ZERO.finditer(text):
         metric = {term(w) for w in words(z.group(0))} & set(METRIC_TERMS)
         out.append(Mention(value=0, text=z.group(0), noun=z.group(1) or "people",

@@ -126,6 +126,8 @@ class SentenceIndex:
                 title_terms.update(terms(line))
             heads = set(headlines(source.text))
             previous: Sentence | None = None
+            para_names: set[str] = set()
+            early_names = {term(w.lower()) for w in re.findall(r"\b[A-Z][a-z][\w'’-]+", source.text)}
             para, last_end = 0, -1
             for offset, raw in split_sentences(source.text):
                 if raw in heads:
@@ -150,6 +152,9 @@ class SentenceIndex:
                     for t in previous.tf:
                         if t not in tf:
                             ctx[t] += 1
+                if not same_para:
+                    para_names = set()
+                para_names |= {t for t in tf if t in early_names}
                 s = Sentence(n=len(self.sentences), source=source, report=self.dates[source.id], offset=offset,
                              title=frozenset(title_terms), text=text, para=para, dates=dates,
                              tf=tf, ctx=ctx, mentions=mentions_in(text), flagged=bool(ADDRESSED.search(text)),

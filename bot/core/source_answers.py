@@ -144,7 +144,7 @@ class SourceAnswers:
                     continue
                 topic = self.index.coverage(s, topical, ctx_weight=0.4) if topical else 1.0
                 rel = 0.6 * cover + 0.4 * topic if groups else topic
-                if not nouns and m.noun and not {term(w) for w in words(m.noun)} & PEOPLE_TERMS:
+                if not nouns and m.noun and not m.noun_before and not {term(w) for w in words(m.noun)} & PEOPLE_TERMS:
                     rel *= 0.7  # a toll question is about everyone, not "13 foreign soldiers"
                 pool.append((rel, s, m))
         if not pool:
