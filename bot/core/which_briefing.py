@@ -112,10 +112,12 @@ def scores(text: str, every: list[Names]) -> dict[str, int]:
     for names in every:
         own = [n for n in names.core if seen[n.lower()] == 1]
         score = TITLE_WEIGHT * sum(1 for n in own if mentions(text, n))
+        credited: set[str] = {n.lower() for n in own}
         for entity in names.entities:
-            distinct = [n for n in entity if seen[n.lower()] == 1]
-            if any(mentions(text, n) for n in distinct):
+            hits = {n.lower() for n in entity if seen[n.lower()] == 1 and mentions(text, n)}
+            if hits and not hits & credited:  # one thing named twice (a country, and an actor's country) counts once
                 score += 1
+            credited |= hits
         out[names.briefing] = score
     return out
 
