@@ -19,8 +19,9 @@ from bot.schedule.subscriptions import SubscriptionError
 
 log = logging.getLogger("briefbot.schedule")
 
-USAGE = ("Usage: /subscribe [HH:MM] [time zone] [days] [short|full], e.g. "
-         "“/subscribe 07:30 Asia/Phnom_Penh mon-fri short”. Defaults: 08:00 UTC, every day, short.")
+USAGE = ("Usage: /subscribe [HH:MM] [time zone] [days] [short|full] [briefing], e.g. "
+         "“/subscribe 07:30 Asia/Phnom_Penh mon-fri short”. Defaults: 08:00 UTC, every day, short, "
+         "the briefing this channel follows.")
 NOT_ALLOWED = ("Only people who can manage this {where} may change morning briefings "
                "({who}). Ask one of them, or use `briefbot subscribe` on the server.")
 WHO_MAY = {"discord": "Manage Server permission", "slack": "workspace admins and owners, or SLACK_ADMINS"}
@@ -74,10 +75,14 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
                          "terminal use `briefbot subscribe --platform slack --channel C123`.", found=False)
         if text.strip().lower() in ("help", "?"):
             return _note("Subscribe", USAGE)
+        named, text = core.split_name(text)
         try:
             opts = subs.parse_options(text)
         except SubscriptionError as exc:
             return _note("Cannot subscribe", f"{exc}.\n{USAGE}", found=False)
+        if named:
+            opts.briefing = named
+            opts.given.add("briefing")
         problem = await check_channel(posters, asker.platform, asker.channel_id)
         if problem:
             return _note("Cannot subscribe", f"Cannot post here: {problem}.", found=False)
@@ -86,9 +91,11 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
         if existing is not None:
             # Keep what was not given this time: "/subscribe full" only changes the format.
             for name, attr in (("time", "local_time"), ("timezone", "timezone"), ("days", "days"),
-                               ("format", "format")):
+                               ("format", "format"), ("briefing", "briefing")):
                 if name not in opts.given:
                     setattr(opts, attr, getattr(existing, attr))
+        elif not opts.briefing:
+            opts.briefing = core.channel_briefing(asker)  # a new one posts what the channel follows
         sub, created = await asyncio.to_thread(subs.upsert, store, asker.platform, asker.workspace_id,
                                                asker.channel_id, opts, f"{asker.platform}:{asker.user_id}")
         changed()
