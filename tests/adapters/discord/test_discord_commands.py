@@ -26,10 +26,15 @@ async def test_commands_sync_to_the_guild_with_names_options_descriptions(fake: 
     assert "global" not in fake.synced
     by_name = {c["name"]: c for c in body}
     assert set(by_name) == {"briefing", "casualties", "ask", "timeline", "claims", "sources", "briefhelp",
-                            "who", "subscribe", "unsubscribe", "subscriptions", "review", "watch"}
+                            "who", "follow", "subscribe", "unsubscribe", "subscriptions", "review", "watch"}
     assert all(c["description"] for c in body)
     assert by_name["briefing"]["options"] == [
-        {"type": 5, "name": "full", "description": "Show every figure, event and claim", "required": False}]
+        {"type": 5, "name": "full", "description": "Show every figure, event and claim", "required": False},
+        {"type": 3, "name": "name", "description": "Another briefing than the one this channel follows",
+         "required": False, "autocomplete": True}]
+    follow = by_name["follow"]["options"][0]
+    assert (follow["name"], follow["required"], follow["autocomplete"]) == ("name", False, True)
+    assert by_name["follow"]["default_member_permissions"] is None  # everyone may see which; admins switch
     ask = by_name["ask"]["options"][0]
     assert (ask["name"], ask["type"], ask["required"], ask["autocomplete"]) == ("question", 3, True, True)
     who = by_name["who"]["options"][0]
