@@ -102,6 +102,7 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
         return names["titles"]  # type: ignore[return-value]
 
     def route(question: str, current: str) -> str | None:
+        catalogue()
         every = names["mentions"]
         if not every:
             return None

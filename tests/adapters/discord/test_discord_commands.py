@@ -227,3 +227,19 @@ async def test_every_message_pings_nobody(fake: FakeDiscord, bot) -> None:
         mentions = p["allowed_mentions"]
         assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
         assert mentions.get("replied_user") in (None, False)
+
+
+async def test_follow_switches_the_channels_briefing(fake: FakeDiscord, bot, core) -> None:
+    from tests.briefing_helpers import add_conflict
+
+    add_conflict(core.store)
+    refused = await response_to(fake, await fake.push_interaction("follow", [option("name", "ruritania")],
+                                                                   permissions=0x800))
+    assert refused["flags"] & EPHEMERAL and "Not allowed" in text_of(refused)
+    done = await response_to(fake, await fake.push_interaction("follow", [option("name", "ruritania")],
+                                                                permissions=MANAGE_GUILD | 0x800))
+    assert "Ruritania–Freedonia war" in text_of(done)
+    here = await response_to(fake, await fake.push_interaction("casualties", []))
+    assert "at least 42 people" in text_of(here) and "at least 11" not in text_of(here)
+    named = await response_to(fake, await fake.push_interaction("briefing", [option("name", "cambodia-thailand")]))
+    assert "at least 11" in text_of(named)
