@@ -50,20 +50,23 @@ class Ingested:
 def ingest(store: Store, target: str, *, title: str | None = None, publisher: str | None = None,
            published: str | dt.date | None = None, max_bytes: int = 2 * 1024 * 1024, timeout: float = 15.0,
            auto_approve: bool = False, today: dt.date | None = None, extractor: Extractor | None = None,
-           briefing: str | None = None, briefing_title: str = "", auto_file: bool = False) -> Ingested:
+           briefing: str | None = None, briefing_title: str = "", auto_file: bool = False,
+           context: list[dt.date] | None = None) -> Ingested:
     """Ingest PATH, URL or '-' into BRIEFING (created when new). Without one: with `auto_file`, the
     briefing the report clearly belongs to (IngestError listing them when that is unclear), else the
     default one. IngestError for unusable input; the store is then untouched."""
     fetched = fetch(target, max_bytes, timeout)
     return ingest_text(store, fetched, title=title, publisher=publisher, published=published,
                        auto_approve=auto_approve, today=today, extractor=extractor, briefing=briefing,
-                       briefing_title=briefing_title, auto_file=auto_file)
+                       briefing_title=briefing_title, auto_file=auto_file, context=context)
 
 
 def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, publisher: str | None = None,
                 published: str | dt.date | None = None, auto_approve: bool = False,
                 today: dt.date | None = None, extractor: Extractor | None = None,
-                briefing: str | None = None, briefing_title: str = "", auto_file: bool = False) -> Ingested:
+                briefing: str | None = None, briefing_title: str = "", auto_file: bool = False,
+                context: list[dt.date] | None = None) -> Ingested:
+    """`context`: dates of reports that come with this one (a batch), for a dateline without a year."""
     text = fetched.text
     if not text.strip():
         raise IngestError(f"{fetched.origin}: empty, there is no text to ingest")
@@ -79,7 +82,8 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
         return Ingested(existing, report_title, dt.date.today(), duplicate=True, briefing=owner)
     if briefing is not None:
         check_name(briefing)
-    date = report_date(fetched, published, today or report_dates(store, briefing) or dt.date.today())
+    date = report_date(fetched, published,
+                       today or [*(context or []), *report_dates(store, briefing)] or dt.date.today())
     if briefing is None:
         briefing = file_under(store, text) if auto_file else store.default_name()
     with store.begin() as conn:
@@ -180,6 +184,18 @@ def report_dates(store: Store, briefing: str | None = None) -> list[dt.date]:
         query = query.where(sources.c.briefing == briefing)
     with store.begin() as conn:
         return list(conn.execute(query).scalars())
+
+
+def full_dates(texts: list[str]) -> list[dt.date]:
+    """The dates of the reports whose dateline gives the year (the same date whatever the context):
+    the context that dates the others of a batch ingested together, such as a new briefing's first reports."""
+    out = []
+    for text in texts:
+        early = find_dateline(text, [dt.date(1990, 1, 1)])
+        late = find_dateline(text, [dt.date(2090, 1, 1)])
+        if early is not None and late is not None and early.date == late.date:
+            out.append(early.date)
+    return out
 
 
 def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date | list[dt.date]) -> dt.date:
