@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from bot.core.models import Actor, Briefing
-from bot.core.store import Store, briefings, facts
+from bot.core.store import Store, briefings, facts, figures
 
 # Capitalised words of a title that name nothing in particular (English, not of any conflict).
 TITLE_FILLER = frozenset("""
@@ -24,6 +24,9 @@ the a an of in on and or at to for with war wars conflict conflicts crisis borde
 briefing briefings update latest news report reports situation clashes clash talks peace ceasefire truce
 january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
+ministry ministries health army military government forces force soldiers troops civilians people police
+officials official agency council office department committee court president minister prime general
+north south east west northern southern eastern western central upper lower new
 """.split())
 TITLE_WEIGHT = 3  # a title name (a party to the conflict) counts as much as three other names
 CLEAR_SCORE = 3  # what a text must score to be filed under a briefing without asking
@@ -47,22 +50,27 @@ def title_names(title: str) -> list[str]:
     return [w for w in dict.fromkeys(words) if w.lower() not in TITLE_FILLER]
 
 
-def names_of(name: str, title: str, actors: Iterable[Actor], places: Iterable[str]) -> Names:
+def names_of(name: str, title: str, actors: Iterable[Actor], places: Iterable[str],
+             scopes: Iterable[str] = ()) -> Names:
+    """`scopes`: the scopes of the briefing's figures ("Goma", "Thai soldiers"), whose proper names
+    (the places and groups the figures count) name the conflict too."""
     out = Names(briefing=name, title=title, core=title_names(title))
     for a in actors:
         out.entities.append([n for n in (a.name, *a.aliases) if n])
         if a.country:
             out.entities.append([a.country])
     out.entities += [[p] for p in dict.fromkeys(places) if p]
+    counted = {w for scope in dict.fromkeys(scopes) for w in title_names(scope) if len(w) >= 4}
+    out.entities += [[w] for w in sorted(counted)]
     return out
 
 
 def names_of_briefing(b: Briefing) -> Names:
-    return names_of(b.name, b.title, b.actors, [e.place for e in b.events if e.place])
+    return names_of(b.name, b.title, b.actors, [e.place for e in b.events if e.place], [f.scope for f in b.figures])
 
 
 def stored_names(store: Store) -> list[Names]:
-    """Every briefing's names, read from its actors and events (no source text is read)."""
+    """Every briefing's names, read from its actors, events and figure scopes (no source text is read)."""
     with store.begin() as conn:
         titles = dict(conn.execute(select(briefings.c.name, briefings.c.title)).all())
         actors: dict[str, list[Actor]] = {n: [] for n in titles}
@@ -77,7 +85,11 @@ def stored_names(store: Store) -> list[Names]:
                 place = json.loads(r.data).get("place")
                 if place:
                     places[r.briefing].append(place)
-    return [names_of(n, titles[n], actors[n], places[n]) for n in sorted(titles)]
+        scopes: dict[str, list[str]] = {n: [] for n in titles}
+        for briefing, scope in conn.execute(select(figures.c.briefing, figures.c.scope).distinct()):
+            if briefing in scopes and scope:
+                scopes[briefing].append(scope)
+    return [names_of(n, titles[n], actors[n], places[n], scopes[n]) for n in sorted(titles)]
 
 
 def _pattern(name: str) -> re.Pattern[str]:

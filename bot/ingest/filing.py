@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.core.models import Actor
 from bot.core.store import Store
-from bot.core.which_briefing import Names, clear_choice, scores, stored_names
+from bot.core.which_briefing import Names, clear_choice, scores, stored_names, title_names
 from bot.ingest import IngestError
 from bot.ingest.tables import candidates
 
@@ -41,7 +41,7 @@ def names_with_candidates(store: Store) -> list[Names]:
     every = {n.briefing: n for n in stored_names(store)}
     with store.begin() as conn:
         rows = conn.execute(select(candidates.c.briefing, candidates.c.kind, candidates.c.payload)
-                            .where(candidates.c.kind.in_(["actor", "event"]),
+                            .where(candidates.c.kind.in_(["actor", "event", "figure"]),
                                    candidates.c.status.in_(["pending", "conflict"])))
         for r in rows:
             names = every.get(r.briefing)
@@ -51,6 +51,8 @@ def names_with_candidates(store: Store) -> list[Names]:
             if r.kind == "actor":
                 actor = Actor.model_validate(fact)
                 names.entities.append([n for n in (actor.name, *actor.aliases) if n])
+            elif r.kind == "figure":
+                names.entities += [[w] for w in title_names(fact.get("scope") or "") if len(w) >= 4]
             elif fact.get("place"):
                 names.entities.append([fact["place"]])
     return list(every.values())

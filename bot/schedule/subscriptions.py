@@ -17,7 +17,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, UniqueConstrain
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.store import Store, check_name, metadata
+from bot.core.store import Store, StoreError, check_name, metadata
 
 PLATFORMS = ("slack", "discord")
 FORMATS = ("short", "full")
@@ -280,11 +280,19 @@ def upsert(store: Store, platform: str, workspace: str, channel: str, opts: Opti
                 with c.begin_nested():
                     c.execute(insert(subscriptions).values(
                         platform=platform, workspace=workspace, channel=channel, created_by=created_by,
-                        created_at=dt.datetime.now(dt.UTC), **{"briefing": store.default_name(c), **values}))
+                        created_at=dt.datetime.now(dt.UTC), **{"briefing": _default(store, c), **values}))
             except IntegrityError:
                 continue
             return _row(c.execute(select(subscriptions).where(key)).one()), True
     raise SubscriptionError(f"could not save the subscription for {platform}:{channel}; try again")
+
+
+def _default(store: Store, conn: Connection) -> str:
+    """The store's default briefing; "" (the default at delivery time) in a store that holds none yet."""
+    try:
+        return store.default_name(conn)
+    except StoreError:
+        return ""
 
 
 def remove(store: Store, platform: str, workspace: str, channel: str) -> Subscription | None:

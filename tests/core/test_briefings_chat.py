@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.app import build_core, open_store
@@ -73,3 +75,21 @@ async def test_a_briefing_changed_elsewhere_is_reloaded(core2, settings: Setting
     listed = await core2.handle("follow", "", MEMBER)
     assert any(i.startswith("atlantis — ") for s in listed.sections for i in s.items)
     assert (await core2.handle("casualties", "atlantis")).briefing == "atlantis"
+
+
+async def test_a_subscription_names_its_briefing(core2) -> None:  # noqa: ANN001
+    from bot.schedule import subscriptions as subs
+    from bot.schedule.commands import register
+
+    register(core2, core2.store, {})
+    reply = await core2.handle("subscribe", "07:30 UTC ruritania", ADMIN)
+    assert reply.found and "briefing ruritania" in reply.to_text()
+    elsewhere = dataclasses.replace(ADMIN, channel_id="C3OTHER")
+    await core2.handle("subscribe", "08:00", elsewhere)
+    followed = dataclasses.replace(ADMIN, channel_id="C4RURI")
+    await core2.handle("follow", "ruritania", followed)
+    await core2.handle("subscribe", "", followed)
+    by_channel = {s.channel: s.briefing for s in subs.all_subscriptions(core2.store)}
+    assert by_channel == {"C1OPS": "ruritania", "C3OTHER": "cambodia-thailand", "C4RURI": "ruritania"}
+    await core2.handle("subscribe", "09:00", ADMIN)  # a change that names no briefing keeps it
+    assert subs.find(core2.store, "slack", "T1", "C1OPS").briefing == "ruritania"

@@ -49,7 +49,7 @@ async def test_commands_sync_globally_without_a_guild_id(fake: FakeDiscord, core
     service = await start_service(fake, core, guild=False)
     try:
         assert fake.find("PUT", f"/applications/{fake.app_id}/commands")
-        assert len(fake.synced["global"]) == 13 and fake.guild_id not in fake.synced
+        assert len(fake.synced["global"]) == 14 and fake.guild_id not in fake.synced
     finally:
         await service.stop()
 
