@@ -139,7 +139,7 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
             if name not in opts.given:
                 setattr(opts, attr, getattr(existing, attr))
     sub, created = subs.upsert(store, args.platform, args.workspace, args.channel, opts, "cli")
-    print(f"{'subscribed' if created else 'changed'} {sub.id}: {sub.where()} at {sub.schedule_text()}")
+    print(f"{'subscribed' if created else 'changed'} {sub.id}: {sub.where()} at {sub.full_text()}")
     return 0
 
 
@@ -184,7 +184,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     for r in rows:
         d = last.get(r.id)
         tail = f"; last: {d.local_date} {d.status}{' — ' + d.reason if d.reason else ''}" if d else ""
-        print(f"{r.id:>4}  {r.where():<32} {r.schedule_text()}{tail}")
+        print(f"{r.id:>4}  {r.where():<32} {r.full_text()}{tail}")
     return 0
 
 

@@ -102,7 +102,7 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
         log.info("subscription saved", extra={"subscription": sub.id, "channel": sub.where(),
                                               "by": asker.user_id, "new": created})
         verb = "Subscribed" if created else "Subscription changed"
-        return _note(verb, f"This channel gets the morning briefing at {sub.schedule_text()} "
+        return _note(verb, f"This channel gets the morning briefing at {sub.full_text()} "
                            f"(subscription {sub.id}). /unsubscribe stops it.")
 
     async def unsubscribe(text: str, asker: Asker) -> Reply:
@@ -135,7 +135,7 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
         rows = await asyncio.to_thread(subs.all_subscriptions, store, asker.platform, asker.workspace_id)
         if not rows:
             return _note("Morning briefings", "None set up here. " + USAGE, command="subscriptions")
-        items = [f"{s.id}: channel {channel_ref(s.channel)} — {s.schedule_text()}" for s in rows]
+        items = [f"{s.id}: channel {channel_ref(s.channel)} — {s.full_text()}" for s in rows]
         return Reply(title="Morning briefings", sections=[Section(items=items)], ephemeral=True,
                      command="subscriptions", channels=[s.channel for s in rows])
 

@@ -38,8 +38,9 @@ class Deliverer:
         self.fanout = fanout or Fanout()
         self.policy = policy or RetryPolicy()
         self.ledger = ledger or Ledger(store)
-        # Briefing name -> (briefing, its revision, when the revision was last checked).
-        self._briefings: dict[str, tuple[Briefing, str, float]] = {}
+        # Briefing name -> (briefing, its revision); revisions are looked at once per check window.
+        self._briefings: dict[str, tuple[Briefing, str]] = {}
+        self._checked = 0.0
         self._load_lock = asyncio.Lock()
 
     async def briefing(self, name: str = "") -> Briefing:
@@ -48,12 +49,13 @@ class Deliverer:
         async with self._load_lock:
             name = name or await asyncio.to_thread(self.store.default_name)
             cached = self._briefings.get(name)
-            if cached is not None and time.monotonic() - cached[2] <= REVISION_CHECK_SECONDS:
+            if cached is not None and time.monotonic() - self._checked <= REVISION_CHECK_SECONDS:
                 return cached[0]
             revision = await asyncio.to_thread(self.store.revision, name)
+            self._checked = time.monotonic()
             if cached is None or revision != cached[1]:
-                cached = (await asyncio.to_thread(self.store.load_briefing, name), revision, 0.0)
-            self._briefings[name] = (cached[0], revision, time.monotonic())
+                cached = (await asyncio.to_thread(self.store.load_briefing, name), revision)
+                self._briefings[name] = cached
             return cached[0]
 
     def build(self, b: Briefing, sub: Subscription, local_date: dt.date) -> tuple[Reply, dict]:

@@ -83,8 +83,11 @@ class Subscription:
         return f"{self.platform}:{ws}{self.channel}"
 
     def schedule_text(self) -> str:
-        about = f", briefing {self.briefing}" if self.briefing else ""
-        return f"{self.local_time} {self.timezone}, {days_text(self.days)}, {self.format}{about}"
+        return f"{self.local_time} {self.timezone}, {days_text(self.days)}, {self.format}"
+
+    def full_text(self) -> str:
+        """The schedule and the briefing posted."""
+        return self.schedule_text() + (f", briefing {self.briefing}" if self.briefing else "")
 
     def signature(self) -> tuple[str, str, str]:
         """What the cron job depends on; a change means rescheduling."""
