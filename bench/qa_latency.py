@@ -111,7 +111,8 @@ REGIONS = ("Arvale Brenmoor Calddun Dorswick Elmarch Fenhollow Garrowby Harnmere
 
 
 def store_with_briefings(url: str, count: int, facts: int, seed: int = 11) -> list[str]:
-    """COUNT briefings of FACTS/COUNT facts each (half notes, half source sentences), plus the shipped one."""
+    """COUNT briefings of FACTS/COUNT facts each (an actor and notes, each resting on one of half as many
+    source sentences), plus the shipped one."""
     from bot.app import open_store
     from bot.config import load_settings
     from bot.core.models import Actor, Figure
@@ -145,7 +146,7 @@ def store_with_briefings(url: str, count: int, facts: int, seed: int = 11) -> li
             store.add_figure(Figure(id=f"{name}-killed", metric="killed", value=10 + b, qualifier="at_least",
                                     scope="", as_of=dt.date(2026, 3, 1), source_id=last,
                                     evidence=[Evidence(source_id=last, quote=toll)]), conn, name)
-            for j in range(per - per // 2 - 2):
+            for j in range(per - 1):
                 quote = sentences[j % (len(sentences) - 1)]
                 sid = f"{name}-src-{(j % (len(sentences) - 1)) // chunk}"
                 store.add_fact("note", Fact(id=f"n{j}", statement=quote, keywords=rng.sample(WORDS, 3),

@@ -14,11 +14,13 @@ from bot.core.commands import Core, Loaded, UnknownBriefing
 from bot.core.engine import OfflineEngine
 from bot.core.follows import asker_follows, asker_set
 from bot.core.models import Briefing
+from bot.core.reply import Asker
 from bot.core.store import Store, StoreError
 from bot.core.which_briefing import clear_choice, scores, stored_names
 
 log = logging.getLogger("briefbot.app")
 RELOAD_CHECK_SECONDS = 1.0
+MAX_REMEMBERED_CHANNELS = 100_000
 
 
 # Feature modules that add their own tables to the store's metadata; imported before the schema is
@@ -113,8 +115,24 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
 
     core.catalogue = catalogue
     core.route = route
-    core.followed = lambda asker: asker_follows(store, asker)
-    core.set_follow = lambda asker, name: asker_set(store, asker, name)
+    # Which briefing each channel follows, remembered until the store's revision moves (a /follow
+    # anywhere touches it), so a command costs no database read for it.
+    following: dict[tuple[str, str, str], str | None] = {}
+
+    def followed(asker: Asker) -> str | None:
+        key = (asker.platform, asker.workspace_id, asker.channel_id)
+        if key not in following:
+            if len(following) > MAX_REMEMBERED_CHANNELS:
+                following.clear()
+            following[key] = asker_follows(store, asker)
+        return following[key]
+
+    def set_follow(asker: Asker, name: str) -> None:
+        asker_set(store, asker, name)
+        following.pop((asker.platform, asker.workspace_id, asker.channel_id), None)
+
+    core.followed = followed
+    core.set_follow = set_follow
     revision = store.revision()
     checked = time.monotonic()
 
@@ -129,6 +147,7 @@ def build_core(settings: Settings, store: Store | None = None) -> Core:
         if current == revision:
             return
         revision = current
+        following.clear()
         await asyncio.to_thread(refresh_names)
         latest = await asyncio.to_thread(store.revisions)
         for name, loaded in list(core.loaded.items()):

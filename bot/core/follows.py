@@ -38,6 +38,7 @@ def set_followed(store: Store, platform: str, workspace_id: str, channel_id: str
         conn.execute(follows.insert().values(platform=platform, workspace_id=workspace_id or "",
                                              channel_id=channel_id, briefing=briefing, set_by=set_by,
                                              set_at=dt.datetime.now(dt.UTC)))
+        store.touch(conn)  # replicas drop what they remember of who follows what
 
 
 def asker_follows(store: Store, asker: Asker) -> str | None:

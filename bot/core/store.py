@@ -503,6 +503,11 @@ class Store:
         elif not conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount:
             conn.execute(insert(meta).values(key=key, value=value))
 
+    def touch(self, conn: Connection) -> None:
+        """Move only the store-wide revision: something every replica caches changed (a channel's
+        followed briefing), though no briefing did."""
+        self._touch(conn)
+
     def revision(self, briefing: str | None = None) -> str:
         """The store-wide revision, or one briefing's."""
         with self.begin() as conn:

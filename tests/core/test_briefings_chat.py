@@ -93,3 +93,11 @@ async def test_a_subscription_names_its_briefing(core2) -> None:  # noqa: ANN001
     assert by_channel == {"C1OPS": "ruritania", "C3OTHER": "cambodia-thailand", "C4RURI": "ruritania"}
     await core2.handle("subscribe", "09:00", ADMIN)  # a change that names no briefing keeps it
     assert subs.find(core2.store, "slack", "T1", "C1OPS").briefing == "ruritania"
+
+
+async def test_a_follow_set_on_another_replica_is_seen(core2, settings: Settings) -> None:  # noqa: ANN001
+    other = build_core(settings, open_store(settings))  # a second replica on the same database
+    assert (await other.handle("casualties", "", MEMBER)).briefing == "cambodia-thailand"  # remembered now
+    await core2.handle("follow", "ruritania", ADMIN)
+    other.store.changed_here = True  # skip the once-a-second wait; the store's revision has moved
+    assert (await other.handle("casualties", "", MEMBER)).briefing == "ruritania"
