@@ -415,8 +415,12 @@ class Store:
         if conn.execute(select(briefings.c.name).where(briefings.c.name == name)).first() is not None:
             return False
         title = title or name.replace("-", " ").title()
-        conn.execute(insert(briefings).values(name=name, title=title, conflict=conflict or title,
-                                              created_at=_now(), revision=""))
+        try:
+            with conn.begin_nested():  # another replica may create it at the same moment: then it exists
+                conn.execute(insert(briefings).values(name=name, title=title, conflict=conflict or title,
+                                                      created_at=_now(), revision=""))
+        except IntegrityError:
+            return False
         return True
 
     def briefing_names(self) -> list[str]:
