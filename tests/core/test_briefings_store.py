@@ -151,3 +151,16 @@ def test_unknown_or_badly_named_briefings_are_clear_errors(sqlite_url: str) -> N
     with pytest.raises(StoreError, match="holds no reports yet"):
         store.load_briefing("empty")
     store.close()
+
+
+def test_replicas_upgrading_an_old_store_at_once_both_start(store_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    old_schema(store_url)
+    stores = [Store(store_url) for _ in range(3)]
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda s: s.migrate(legacy="cambodia-thailand"), stores))  # none raises
+    [info] = stores[0].briefings()
+    assert (info.name, info.sources) == ("cambodia-thailand", 1)
+    for s in stores:
+        s.close()
