@@ -100,3 +100,23 @@ def test_an_unknown_briefing_is_a_clear_error(db: str, capsys: pytest.CaptureFix
     assert code == 2 and "briefings: cambodia-thailand" in err
     code, _, err = run(capsys, "ingest", "--briefing", "Bad Name", str(DEC9))
     assert code == 2 and "lowercase letters" in err
+
+
+def test_the_terminal_chat_follows_a_briefing(db: str, tmp_path) -> None:  # noqa: ANN001
+    import os
+    import subprocess
+
+    from bot.app import open_store
+    from bot.config import load_settings
+    from tests.briefing_helpers import add_conflict
+
+    add_conflict(open_store(load_settings(database_url=db)))
+    env = {**os.environ, "DATABASE_URL": db, "COLUMNS": "120"}
+    proc = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input=b"/casualties\n/follow ruritania\n"
+                          b"/casualties\nhow many were killed?\n/quit\n", env=env, cwd=tmp_path, capture_output=True,
+                          timeout=120)
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    first, _, rest = out.partition("This channel now follows: Ruritania–Freedonia war")
+    assert "at least 11 people" in first and "42" not in first
+    assert "at least 42 people" in rest and "at least 11" not in rest

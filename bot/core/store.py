@@ -156,7 +156,7 @@ def check_name(name: str) -> str:
     """A briefing name is a short slug ("east-timor-2026"); anything else is a clear error."""
     if not BRIEFING_NAME.match(name or ""):
         raise StoreError(f"briefing name {name!r}: use 1-64 lowercase letters, digits and hyphens, "
-                         f"e.g. 'israel-iran'")
+                         f"e.g. 'border-war-2026'")
     return name
 
 
