@@ -57,8 +57,9 @@ def test_a_pack_in_its_own_briefing_never_mixes_with_the_shipped_one(
                         "israel-iran")
     assert answer["briefing"] == "israel-iran" and answer["citations"]
     code, out, _ = run(capsys, "sources", "--briefing", "israel-iran", "--json")
-    listed = [item for section in json.loads(out)["sections"] for item in section["items"]]
-    assert code == 0 and len(listed) == 2 and all("2025-06-1" in item for item in listed)
+    listed = json.loads(out)
+    assert code == 0 and listed["briefing"] == "israel-iran"
+    assert len(listed["sources"]) == 2 and all(s["published"].startswith("2025-06-1") for s in listed["sources"])
     assert {c["published"][:7] for c in answer["citations"]} == {"2025-06"}
     [home] = ask_json(capsys, monkeypatch, ["How many people have been killed?"])
     assert home["briefing"] == "cambodia-thailand"

@@ -24,7 +24,7 @@ from bot.core.models import Claim, Figure
 from bot.core.reply import Citation, Reply, Section
 from bot.core.store import Store, facts, figures, metadata, sources
 from bot.delivery import DeliveryError, Poster
-from bot.ingest.watch import aware, insert_ignoring, now
+from bot.ingest.watch import aware, insert_ignoring, named, now
 
 log = logging.getLogger("briefbot.alerts")
 
@@ -144,6 +144,7 @@ def parse_options(text: str) -> tuple[str, str]:
 def subscribe(store: Store, briefing: str, platform: str, workspace: str, channel: str, *, quiet: str = "",
               timezone: str = "UTC", created_by: str = "") -> tuple[AlertSubscription, bool]:
     ensure_tables(store)
+    briefing = named(store, briefing)
     key = ((alert_subscriptions.c.briefing == briefing) & (alert_subscriptions.c.platform == platform)
            & (alert_subscriptions.c.workspace == workspace) & (alert_subscriptions.c.channel == channel))
     with store.begin() as c:
