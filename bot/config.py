@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     # -- store
     database_url: SecretStr | None = None
     store_path: Path = Path("data/briefbot.sqlite3")
+    # -- briefings: the one a channel that follows none is answered from ("" = the shipped one)
+    briefing_default: str = Field(default="", pattern=r"^([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)?$")
     # -- logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"

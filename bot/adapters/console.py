@@ -70,7 +70,7 @@ def quiet_terminal_logs() -> None:
 def chat(core: Core) -> int:
     console.print(Panel.fit(
         "Ask a question in your own words, or use a command: /briefing, /casualties, /timeline, /claims, "
-        "/who NAME, /sources, /help. Type /quit to leave.",
+        "/who NAME, /sources, /follow [BRIEFING], /help. Type /quit to leave.",
         title="Conflict briefing — terminal chat", border_style="cyan"))
     quiet_terminal_logs()
     # One session is one conversation: follow-ups ("and the injured?") read against its last answers.

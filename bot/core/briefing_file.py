@@ -7,6 +7,7 @@ quote is located in its source text; a quote that is not there is an error namin
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,15 @@ def shipped_dir() -> Path:
 
 def load_shipped_briefing() -> Briefing:
     return load_briefing_file(shipped_dir() / SHIPPED)
+
+
+def shipped_name() -> str:
+    """The shipped briefing's name, read without parsing the whole file (it is needed on every start)."""
+    head = (shipped_dir() / SHIPPED).read_text(encoding="utf-8")[:4000]
+    found = re.search(r"^name:\s*([a-z0-9-]+)\s*$", head, re.MULTILINE)
+    if found:
+        return found.group(1)
+    return load_shipped_briefing().name
 
 
 def shipped_digest() -> str:

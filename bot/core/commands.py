@@ -2,14 +2,21 @@
 
 `Core.handle(command, text, asker)` is the single entry point every adapter (Slack, Discord, the
 terminal) calls; it validates the input and dispatches to the functions below.
+
+A deployment holds several briefings (one per conflict). Every command is answered from exactly one:
+the one named (`briefing=` from the command line, `/briefing NAME`), else the one the channel follows,
+else the deployment's default. A question that names another briefing's conflict, and nothing of the
+channel's, is answered from that briefing, saying so.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from bot.core.answer import Answer, Answerer
 from bot.core.asking import Dialogue, as_asked
@@ -22,7 +29,8 @@ from bot.core.reply import Asker, Reply, ReplyField, Section
 log = logging.getLogger("briefbot.commands")
 
 MAX_QUESTION_CHARS = 1000
-COMMANDS = ("briefing", "casualties", "ask", "timeline", "claims", "who", "sources", "help")
+MAX_CONVERSATIONS = 10_000
+COMMANDS = ("briefing", "casualties", "ask", "timeline", "claims", "who", "sources", "follow", "help")
 ALIASES = {"briefhelp": "help", "actor": "who", "start": "help", "commands": "help"}
 
 STANCE_WORDS = {
@@ -46,6 +54,7 @@ def help_reply(note: str = "", more: dict[str, str] | None = None) -> Reply:
         "/claims — contested claims: who says what, and their status",
         "/who <name> — a profile of a person or body in the briefing",
         "/sources — the reports the briefing rests on",
+        "/follow [NAME] — which briefing this channel follows (admins: make it follow another)",
     ]
     lines += [_help_line(name, text) for name, text in (more or {}).items()]
     lines.append("/briefhelp — this list of commands")
@@ -240,14 +249,38 @@ def answer_reply(ans: Answer) -> Reply:
 
 # -- the entry point ---------------------------------------------------------------------------
 
-class Core:
-    """The briefing, its answer engine and the commands, shared by every adapter."""
+@dataclass
+class Loaded:
+    """One briefing in memory with its answer engine, and the store revision it was read at."""
 
-    def __init__(self, store: object, briefing: Briefing, answerer: Answerer) -> None:
+    briefing: Briefing
+    answerer: Answerer
+    revision: str = ""
+
+
+class UnknownBriefing(Exception):
+    """A briefing name that the deployment does not hold."""
+
+
+class Core:
+    """The briefings, their answer engines and the commands, shared by every adapter."""
+
+    def __init__(self, store: object, briefing: Briefing, answerer: Answerer, default: str = "") -> None:
         self.store = store
-        self.briefing = briefing
-        self.answerer = answerer
-        # Brings the briefing up to date before each command (set by bot.app, which knows the store).
+        # The deployment's default briefing: what a channel that follows none is answered from.
+        self.default = default or briefing.name
+        self.loaded: dict[str, Loaded] = {self.default: Loaded(briefing, answerer)}
+        # Reads briefing NAME from the store with a fresh engine (set by bot.app; runs off the event loop).
+        # UnknownBriefing when there is none of that name.
+        self.load: Callable[[str], Loaded] | None = None
+        # The briefings there are, as {name: title} (set by bot.app; without it, those loaded).
+        self.catalogue: Callable[[], dict[str, str]] | None = None
+        # Which briefing a question that names another conflict belongs to (set by bot.app).
+        self.route: Callable[[str, str], str | None] | None = None
+        # Channel -> the briefing it follows, and setting it (set by bot.app, which knows the store).
+        self.followed: Callable[[Asker], str | None] | None = None
+        self.set_follow: Callable[[Asker, str], None] | None = None
+        # Brings the briefings up to date before each command (set by bot.app, which knows the store).
         self.reload_briefing: Callable[[], Awaitable[None]] | None = None
         # Commands added by feature packages (subscribe, review ...): name -> handler(text, asker).
         self.extra: dict[str, Callable[[str, Asker], Awaitable[Reply]]] = {}
@@ -258,6 +291,47 @@ class Core:
         self.enrichers: dict[str, list[Callable[[Briefing, Reply], None]]] = {}
         # Manners, language and per-conversation context around every question (bot.core.asking).
         self.dialogue = Dialogue()
+        # Conversation -> the briefing its last answer came from (a follow-up stays with it).
+        self.conversation_briefing: dict[str, str] = {}
+
+    # The default briefing and its engine, as before there were several.
+    @property
+    def briefing(self) -> Briefing:
+        return self.loaded[self.default].briefing
+
+    @briefing.setter
+    def briefing(self, value: Briefing) -> None:
+        self.loaded[self.default].briefing = value
+
+    @property
+    def answerer(self) -> Answerer:
+        return self.loaded[self.default].answerer
+
+    @answerer.setter
+    def answerer(self, value: Answerer) -> None:
+        self.loaded[self.default].answerer = value
+
+    def names(self) -> dict[str, str]:
+        """Every briefing there is, name -> title."""
+        if self.catalogue is not None:
+            return self.catalogue()
+        return {name: lo.briefing.title for name, lo in self.loaded.items()}
+
+    async def get(self, name: str) -> Loaded:
+        """Briefing NAME with its engine, read from the store the first time it is asked for."""
+        loaded = self.loaded.get(name)
+        if loaded is not None:
+            return loaded
+        if self.load is None:
+            raise UnknownBriefing(name)
+        loaded = await asyncio.to_thread(self.load, name)
+        self.loaded[name] = loaded
+        return loaded
+
+    def channel_briefing(self, asker: Asker) -> str:
+        """The briefing a channel follows, else the deployment's default."""
+        chosen = self.followed(asker) if self.followed is not None else None
+        return chosen or self.default
 
     def register(self, name: str, handler: Callable[[str, Asker], Awaitable[Reply]], help_text: str = "") -> None:
         """Add a command; every adapter routes it like the built-in ones, and /help lists it."""
@@ -270,7 +344,9 @@ class Core:
     def command_names(self) -> list[str]:
         return [*COMMANDS, *self.extra]
 
-    async def handle(self, command: str, text: str = "", asker: Asker | None = None) -> Reply:
+    async def handle(self, command: str, text: str = "", asker: Asker | None = None,
+                     briefing: str | None = None) -> Reply:
+        """Run one command for `asker`, from briefing `briefing` when named, else the channel's."""
         asker = asker or Asker()
         name = command.strip().lstrip("/").lower()
         name = ALIASES.get(name, name)
@@ -278,64 +354,141 @@ class Core:
         started = time.perf_counter()
         if self.reload_briefing is not None:
             await self.reload_briefing()
-        reply = await self._dispatch(name, args, asker)
+        try:
+            reply = await self._dispatch(name, args, asker, briefing)
+        except UnknownBriefing as exc:
+            reply = self.unknown_briefing(str(exc))
         elapsed = time.perf_counter() - started
         for observe in self.observers:
             observe(name, asker, reply, elapsed)
         log.info("command", extra={"command": name, "platform": asker.platform, "user": asker.user_id,
                                    "channel": asker.channel_id, "found": reply.found, "engine": reply.engine,
-                                   "ms": round(elapsed * 1000, 1)})
+                                   "briefing": reply.briefing, "ms": round(elapsed * 1000, 1)})
         return reply
 
-    async def _dispatch(self, name: str, args: str, asker: Asker) -> Reply:
-        b = self.briefing
-        word = args.lower()
+    def unknown_briefing(self, name: str) -> Reply:
+        known = ", ".join(sorted(self.names()))
+        return Reply(title="No such briefing", found=False, ephemeral=True, command="briefing", sections=[
+            Section(text=f"There is no briefing called “{name[:64]}”. Briefings: {known}.")])
+
+    def split_name(self, args: str) -> tuple[str | None, str]:
+        """'/casualties israel-iran' -> ('israel-iran', ''); a word that names no briefing stays in the text."""
+        words = args.split()
+        known = self.names()
+        for i, w in enumerate(words):
+            if w.lower() in known:
+                return w.lower(), " ".join(words[:i] + words[i + 1:])
+        return None, args
+
+    async def _dispatch(self, name: str, args: str, asker: Asker, named: str | None) -> Reply:
+        if name in ("briefing", "casualties"):
+            found, args = self.split_name(args)
+            named = named or found
+        current = named or self.channel_briefing(asker)
         if name == "ask":
-            return await self.ask(args, asker)
+            return await self.ask(args, asker, current, pinned=named is not None)
+        if name == "follow":
+            return await self.follow(args, asker)
+        if name in self.extra:
+            reply = await self.extra[name](args, asker)
+            reply.briefing = reply.briefing or current
+            return reply
+        if name == "help":
+            return help_reply(more=self.extra_help)
+        if name not in ("briefing", "who", "casualties", "timeline", "claims", "sources"):
+            return help_reply(f"Unknown command “{name[:40]}”.", more=self.extra_help)
+        b = (await self.get(current)).briefing
+        word = args.lower()
         if name == "briefing":
-            if word in ("", "short", "full"):
-                return briefing(b, full=word == "full")
-            return help_reply(f"/briefing takes “full” or nothing, not “{args[:40]}”.")
-        if name == "who":
-            return who(b, args)
-        simple = {"casualties": casualties, "timeline": timeline, "claims": claims, "sources": sources}
-        if name in simple:
+            if word not in ("", "short", "full"):
+                return help_reply(f"/briefing takes “full”, a briefing's name or nothing, not “{args[:40]}”.")
+            reply = briefing(b, full=word == "full")
+        elif name == "who":
+            reply = who(b, args)
+        else:
             if args:
-                return help_reply(f"/{name} takes no arguments.")
+                more = " or a briefing's name" if name == "casualties" else ""
+                return help_reply(f"/{name} takes no arguments{more}.")
+            simple = {"casualties": casualties, "timeline": timeline, "claims": claims, "sources": sources}
             reply = simple[name](b)
             for enrich in self.enrichers.get(name, []):
                 enrich(b, reply)
-            return reply
-        if name in self.extra:
-            return await self.extra[name](args, asker)
-        if name == "help":
-            return help_reply(more=self.extra_help)
-        return help_reply(f"Unknown command “{name[:40]}”.", more=self.extra_help)
+        reply.briefing = current
+        return reply
 
-    async def ask(self, question: str, asker: Asker | None = None) -> Reply:
+    async def ask(self, question: str, asker: Asker | None = None, briefing: str | None = None,
+                  pinned: bool = False) -> Reply:
+        """Answer from one briefing: `briefing` (else the channel's). Unless `pinned`, a question that
+        names another briefing's conflict and nothing of this one is answered from that one, saying so;
+        its follow-ups in the same conversation stay there."""
         asker = asker or Asker()
         problem = question_problem(question)
         if problem:
             return problem
-        other_languages = bool(getattr(self.answerer, "answers_languages", False))
-        prepared = await self.dialogue.prepare(question, asker, self.briefing, other_languages=other_languages,
-                                         engine=getattr(self.answerer, "engine", self.answerer))
+        current = briefing or self.channel_briefing(asker)
+        chosen = current
+        if not pinned:
+            routed = self.route(question, current) if self.route is not None else None
+            earlier = self.conversation_briefing.get(asker.conversation) if asker.conversation else None
+            chosen = routed or earlier or current
+        loaded = await self.get(chosen)
+        b, answerer = loaded.briefing, loaded.answerer
+        other_languages = bool(getattr(answerer, "answers_languages", False))
+        prepared = await self.dialogue.prepare(question, asker, b, other_languages=other_languages,
+                                               engine=getattr(answerer, "engine", answerer))
         if not prepared.asked:  # only a mention or a link
             return question_problem("") or help_reply()
         if prepared.help:
-            reply = help_reply(help_text(self.briefing), more=self.extra_help)
-            reply.answer = help_text(self.briefing)
+            reply = help_reply(help_text(b), more=self.extra_help)
+            reply.answer = help_text(b)
             reply.found = False  # not an answer from the briefing (the JSON protocol's meaning of found)
+            reply.briefing = chosen
             return reply
         if prepared.reply is not None:
+            prepared.reply.briefing = prepared.reply.briefing or chosen
             return prepared.reply
         ans = prepared.answer
         if ans is None:
             if prepared.language:
                 asker = dataclasses.replace(asker, language=prepared.language)
-            ans = await self.answerer.answer(prepared.question, asker)
+            ans = await answerer.answer(prepared.question, asker)
         await self.dialogue.remember(asker, prepared, ans)
-        return answer_reply(as_asked(ans, " ".join(question.split())))  # titled as typed
+        if asker.conversation:
+            self.remember_briefing(asker.conversation, chosen)
+        if chosen != current:
+            ans.prefix(f"(From the {b.title} briefing.)")
+        reply = answer_reply(as_asked(ans, " ".join(question.split())))  # titled as typed
+        reply.briefing = chosen
+        return reply
+
+    def remember_briefing(self, conversation: str, name: str) -> None:
+        self.conversation_briefing.pop(conversation, None)
+        self.conversation_briefing[conversation] = name
+        while len(self.conversation_briefing) > MAX_CONVERSATIONS:  # the oldest conversations go first
+            self.conversation_briefing.pop(next(iter(self.conversation_briefing)))
+
+    async def follow(self, args: str, asker: Asker) -> Reply:
+        """/follow shows the channel's briefing and the others; /follow NAME (admins) switches to NAME."""
+        known = self.names()
+        current = self.channel_briefing(asker)
+        wanted = args.strip().lower()
+        if not wanted:
+            items = [f"{name} — {title}{'  (followed here)' if name == current else ''}"
+                     for name, title in sorted(known.items())]
+            return Reply(title=f"This channel follows: {current}", ephemeral=True, command="follow",
+                         briefing=current, sections=[Section(heading="Briefings", items=items),
+                                                     Section(text="An admin can switch with /follow NAME.")])
+        if wanted not in known:
+            return self.unknown_briefing(wanted)
+        if not asker.can_manage:
+            return Reply(title="Not allowed", found=False, ephemeral=True, command="follow", sections=[
+                Section(text="Only people who manage the bot here can choose the briefing a channel follows.")])
+        if self.set_follow is None:
+            return Reply(title="Not available", found=False, ephemeral=True, command="follow", sections=[
+                Section(text="This deployment cannot remember which briefing a channel follows.")])
+        await asyncio.to_thread(self.set_follow, asker, wanted)
+        return Reply(title=f"This channel now follows: {known[wanted]}", command="follow", briefing=wanted,
+                     sections=[Section(text=f"Questions and commands here are answered from the {wanted} briefing.")])
 
 
 def question_problem(question: str) -> Reply | None:

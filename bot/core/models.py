@@ -195,6 +195,8 @@ METRIC_WORDS: dict[str, str] = {
 class Briefing(Strict):
     """The whole briefing: what the bot knows, each piece tied to a source."""
 
+    # The short name the briefing goes by in the store, commands and chat ("" until stored).
+    name: str = ""
     title: str
     conflict: str
     as_of: dt.date

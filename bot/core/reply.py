@@ -65,6 +65,8 @@ class Reply:
     attachments: list[Path] = field(default_factory=list)
     # For answers: the answer as one plain paragraph, without footnote markers (the JSON protocol).
     answer: str = ""
+    # The name of the briefing the reply comes from ("" for help and errors).
+    briefing: str = ""
     # Channel ids the text names as "<#ID>" (see channel_ref), shown as channel links by chat adapters.
     channels: list[str] = field(default_factory=list)
 

@@ -1,7 +1,10 @@
 """The briefing store: SQLite by default, any SQLAlchemy URL (PostgreSQL for several replicas).
 
-Other modules add their own tables to `metadata` (subscriptions, deliveries, review queue ...); the
-schema is created or extended on start by `Store.migrate()`.
+One store holds several briefings (one per conflict), each named by a short slug: every source, fact
+and figure row carries the name of the briefing it belongs to. Other modules add their own tables to
+`metadata` (subscriptions, deliveries, review queue ...); the schema is created or extended on start by
+`Store.migrate()`, which also upgrades a store from before briefings had names: everything already
+stored joins the briefing named by `legacy` (the shipped one).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (
@@ -29,6 +34,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -57,6 +63,9 @@ LOCK_NAME = "briefbot-schema"
 
 log = logging.getLogger("briefbot.store")
 
+SCHEMA_VERSION = 2  # 2: briefings have names; sources, facts and figures belong to one
+BRIEFING_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
 metadata = MetaData()
 
 meta = Table(
@@ -65,9 +74,21 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+briefings = Table(
+    "briefings", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("conflict", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Changes whenever the briefing's facts change: replicas compare it to reload just that briefing.
+    Column("revision", String(64), nullable=False, default=""),
+)
+
+# Source ids and texts are unique across the store: one report belongs to one briefing.
 sources = Table(
     "sources", metadata,
     Column("id", String(128), primary_key=True),
+    Column("briefing", String(64), nullable=False, index=True),
     Column("title", Text, nullable=False),
     Column("publisher", Text, nullable=False, default=""),
     Column("url", Text, nullable=False, default=""),
@@ -77,8 +98,10 @@ sources = Table(
     Column("sha256", String(64), nullable=False, unique=True),
 )
 
+# Fact ids are names ("donald-trump"): two briefings may each hold a fact of the same id.
 facts = Table(
     "facts", metadata,
+    Column("briefing", String(64), primary_key=True),
     Column("id", String(128), primary_key=True),
     Column("kind", String(32), nullable=False, index=True),
     Column("data", Text, nullable=False),
@@ -91,6 +114,7 @@ figures = Table(
     "figures", metadata,
     Column("row_id", Integer, primary_key=True, autoincrement=True),
     Column("id", String(128), nullable=False, unique=True),
+    Column("briefing", String(64), nullable=False, index=True),
     Column("metric", String(32), nullable=False, index=True),
     Column("scope", Text, nullable=False),
     Column("as_of", Date, nullable=False),
@@ -113,6 +137,33 @@ class StoreError(Exception):
 
 class DuplicateError(StoreError):
     pass
+
+
+@dataclass
+class BriefingInfo:
+    """One briefing as listed: its name, title and how much it holds."""
+
+    name: str
+    title: str
+    conflict: str
+    sources: int
+    facts: int
+    figures: int
+    updated: str  # ISO time of its last change ("" when never changed)
+
+
+def check_name(name: str) -> str:
+    """A briefing name is a short slug ("east-timor-2026"); anything else is a clear error."""
+    if not BRIEFING_NAME.match(name or ""):
+        raise StoreError(f"briefing name {name!r}: use 1-64 lowercase letters, digits and hyphens, "
+                         f"e.g. 'border-war-2026'")
+    return name
+
+
+def name_for(title: str) -> str:
+    """A briefing name made from a title ("Cambodia–Thailand border conflict" -> "cambodia-thailand-border-conflict")."""
+    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64].strip("-")
+    return text or "briefing"
 
 
 def _now() -> dt.datetime:
@@ -140,6 +191,7 @@ class Store:
         self.url = url
         self.name = describe_url(url)
         self.changed_here = False
+        self._default = ""  # the default briefing's name, once known
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
@@ -153,13 +205,15 @@ class Store:
             self.engine = create_engine(url, pool_pre_ping=True, connect_args=args)
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def migrate(self) -> None:
-        """Create missing tables and columns and record the schema version; safe to run on every start,
-        by any number of replicas at once (they take turns under `exclusive()`)."""
+    def migrate(self, legacy: str | None = None) -> None:
+        """Create missing tables and columns, upgrade old tables in place and record the schema version;
+        safe to run on every start, by any number of replicas at once (they take turns under
+        `exclusive()`). `legacy` names the briefing that rows stored before briefings had names join."""
         try:
             with self.exclusive():
                 metadata.create_all(self.engine)
                 with self.engine.begin() as conn:
+                    self._name_old_rows(conn, legacy)
                     self._add_missing_columns(conn)
                     row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
                     if row is None:
@@ -167,8 +221,48 @@ class Store:
                     elif int(row.value) > SCHEMA_VERSION:
                         raise StoreError(f"database {self.name} has schema version {row.value}, newer than "
                                          f"this bot's {SCHEMA_VERSION}: upgrade the bot")
+                    elif int(row.value) < SCHEMA_VERSION:
+                        conn.execute(update(meta).where(meta.c.key == "schema_version")
+                                     .values(value=str(SCHEMA_VERSION)))
         except DBAPIError as exc:
             raise StoreError(f"cannot open database {self.name}: {_reason(exc)}") from None
+
+    def _name_old_rows(self, conn: Connection, legacy: str | None) -> None:
+        """Give every table that lacks the `briefing` column one, holding `legacy` for the rows it has.
+
+        A plain ADD COLUMN where the key stays the same; a table whose key now includes the briefing
+        (facts) is rebuilt on SQLite, which cannot change a key, and re-keyed on PostgreSQL."""
+        sqlite = conn.dialect.name == "sqlite"
+        have = inspect(conn)
+        old = [t for t in metadata.sorted_tables if "briefing" in t.c and have.has_table(t.name)
+               and "briefing" not in {c["name"] for c in have.get_columns(t.name)}]
+        if not old:
+            return
+        if sqlite:
+            conn.exec_driver_sql("BEGIN")  # the rebuild below is all or nothing (SQLite's DDL is transactional)
+        name = check_name(legacy or self._legacy_name(conn))
+        for table in old:
+            if table.c.briefing.primary_key and sqlite:
+                _rebuild_sqlite(conn, table, name, have)
+                continue
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN briefing VARCHAR(64) "
+                                 f"DEFAULT '{name}' NOT NULL")
+            if table.c.briefing.primary_key:
+                pk = have.get_pk_constraint(table.name)
+                cols = ", ".join(c.name for c in table.primary_key.columns)
+                conn.exec_driver_sql(f'ALTER TABLE {table.name} DROP CONSTRAINT "{pk["name"]}"')
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({cols})")
+            for index in table.indexes:
+                if "briefing" in index.columns:
+                    index.create(conn, checkfirst=True)
+        info = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
+        if conn.execute(select(briefings.c.name).where(briefings.c.name == name)).first() is None:
+            conn.execute(insert(briefings).values(
+                name=name, title=info.get("title", name), conflict=info.get("conflict", ""),
+                created_at=_now(), revision=info.get("revision", "")))
+        if "shipped_briefing" not in info and "seeded" in info:
+            conn.execute(insert(meta).values(key="shipped_briefing", value=name))
+        log.info("database upgraded: every row now belongs to a named briefing", extra={"briefing": name})
 
     def _add_missing_columns(self, conn: Connection) -> None:
         """Columns added to a table since the database was made (nullable, or with a plain default)."""
@@ -246,75 +340,157 @@ class Store:
     def seed(self, briefing: Briefing, digest: str = "") -> bool:
         """Write (or bring up to date) the briefing shipped with the bot; False if another process did.
 
-        Shipped facts are replaced by their new version; shipped sources and figures are only added
-        (figures are append-only). Facts and figures ingested later are left as they are."""
+        It is stored under its name (from its file, else made from its title) and becomes the store's
+        default briefing. Shipped facts are replaced by their new version; shipped sources and figures
+        are only added (figures are append-only). Facts and figures ingested later are left as they are."""
+        name = check_name(briefing.name or name_for(briefing.conflict or briefing.title))
         try:
             with self.begin() as conn:
                 info = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
                 if info.get("shipped_digest") == digest and "seeded" in info:
                     return False
                 for key, value in (("seeded", briefing.as_of.isoformat()), ("title", briefing.title),
-                                   ("conflict", briefing.conflict), ("shipped_digest", digest)):
+                                   ("conflict", briefing.conflict), ("shipped_digest", digest),
+                                   ("shipped_briefing", name)):
                     self.put_meta(conn, key, value)
+                self.ensure_briefing(name, briefing.title, briefing.conflict, conn)
+                conn.execute(update(briefings).where(briefings.c.name == name)
+                             .values(title=briefing.title, conflict=briefing.conflict))
+                self._default = name
                 known_sources = set(conn.execute(select(sources.c.id)).scalars())
                 for source in briefing.sources:
                     if source.id not in known_sources:
-                        self.add_source(source, conn)
+                        self.add_source(source, conn, name)
                 shipped_sources = {src.id for src in briefing.sources}
-                updated = self._facts_updated_elsewhere(conn, shipped_sources)
+                updated = self._facts_updated_elsewhere(conn, shipped_sources, name)
                 for kind, attr in _LIST_OF_KIND.items():
                     for fact in getattr(briefing, attr):
                         if fact.id not in updated:  # a reviewed update from a later report wins
-                            self.replace_fact(kind, fact, conn)
+                            self.replace_fact(kind, fact, conn, name)
                 known_figures = set(conn.execute(select(figures.c.id)).scalars())
                 for fig in briefing.figures:
                     if fig.id not in known_figures:
-                        self.add_figure(fig, conn)
-                self.bump_revision(conn)
+                        self.add_figure(fig, conn, name)
+                self.bump_revision(conn, name)
         except IntegrityError:
             return False
         return True
 
     @staticmethod
-    def _facts_updated_elsewhere(conn: Connection, shipped_sources: set[str]) -> set[str]:
+    def _facts_updated_elsewhere(conn: Connection, shipped_sources: set[str], name: str) -> set[str]:
         """Ids of facts whose stored version rests on a report that was not shipped with the bot."""
         out = set()
-        for row in conn.execute(select(facts.c.id, facts.c.data)):
+        for row in conn.execute(select(facts.c.id, facts.c.data).where(facts.c.briefing == name)):
             evidence = json.loads(row.data).get("evidence", [])
             if any(ev.get("source_id") not in shipped_sources for ev in evidence):
                 out.add(row.id)
         return out
 
-    def add_source(self, source: Source, conn: Connection) -> None:
+    # -- briefings --------------------------------------------------------------------------------
+    def default_name(self, conn: Connection | None = None) -> str:
+        """The briefing rows go to when no name is given: the shipped one, else the oldest."""
+        if self._default:
+            return self._default
+        if conn is None:
+            with self.begin() as c:
+                return self.default_name(c)
+        row = conn.execute(select(meta.c.value).where(meta.c.key == "shipped_briefing")).first()
+        name = row.value if row else conn.execute(
+            select(briefings.c.name).order_by(briefings.c.created_at, briefings.c.name).limit(1)).scalar()
+        if not name:
+            raise StoreError(f"database {self.name} holds no briefing yet")
+        self._default = name
+        return name
+
+    def _named(self, conn: Connection, briefing: str | None) -> str:
+        return briefing or self.default_name(conn)
+
+    def ensure_briefing(self, name: str, title: str = "", conflict: str = "",
+                        conn: Connection | None = None) -> bool:
+        """Create the briefing NAME unless it exists; True when it was created."""
+        check_name(name)
+        if conn is None:
+            with self.begin() as c:
+                return self.ensure_briefing(name, title, conflict, c)
+        if conn.execute(select(briefings.c.name).where(briefings.c.name == name)).first() is not None:
+            return False
+        title = title or name.replace("-", " ").title()
+        try:
+            with conn.begin_nested():  # another replica may create it at the same moment: then it exists
+                conn.execute(insert(briefings).values(name=name, title=title, conflict=conflict or title,
+                                                      created_at=_now(), revision=""))
+        except IntegrityError:
+            return False
+        return True
+
+    def briefing_names(self) -> list[str]:
+        with self.begin() as conn:
+            return list(conn.execute(select(briefings.c.name).order_by(briefings.c.name)).scalars())
+
+    def has_briefing(self, name: str) -> bool:
+        with self.begin() as conn:
+            return conn.execute(select(briefings.c.name).where(briefings.c.name == name)).first() is not None
+
+    def briefings(self) -> list[BriefingInfo]:
+        """Every briefing with its counts and last change, by name."""
+        with self.begin() as conn:
+            counts: dict[str, dict[str, int]] = {}
+            for label, table in (("sources", sources), ("facts", facts), ("figures", figures)):
+                for name, n in conn.execute(select(table.c.briefing, func.count()).group_by(table.c.briefing)):
+                    counts.setdefault(name, {})[label] = n
+            rows = conn.execute(select(briefings).order_by(briefings.c.name)).all()
+        return [BriefingInfo(name=r.name, title=r.title, conflict=r.conflict, updated=r.revision,
+                             **{k: counts.get(r.name, {}).get(k, 0) for k in ("sources", "facts", "figures")})
+                for r in rows]
+
+    def revisions(self) -> dict[str, str]:
+        """Each briefing's revision: a replica reloads the briefings whose revision moved."""
+        with self.begin() as conn:
+            return dict(conn.execute(select(briefings.c.name, briefings.c.revision)).all())
+
+    def source_briefing(self, source_id: str) -> str | None:
+        with self.begin() as conn:
+            return conn.execute(select(sources.c.briefing).where(sources.c.id == source_id)).scalar()
+
+    def add_source(self, source: Source, conn: Connection, briefing: str | None = None) -> None:
         conn.execute(insert(sources).values(
-            id=source.id, title=source.title, publisher=source.publisher, url=source.url,
+            id=source.id, briefing=self._named(conn, briefing), title=source.title, publisher=source.publisher, url=source.url,
             published_at=source.published_at, retrieved_at=source.retrieved_at or _now(),
             text=source.text, sha256=source.sha256,
         ))
 
-    def add_fact(self, kind: str, fact: Fact, conn: Connection) -> None:
+    def add_fact(self, kind: str, fact: Fact, conn: Connection, briefing: str | None = None) -> None:
         if kind not in FACT_KINDS:
             raise StoreError(f"unknown fact kind {kind!r}")
-        conn.execute(insert(facts).values(id=fact.id, kind=kind, data=fact.model_dump_json(),
-                                          created_at=_now()))
+        conn.execute(insert(facts).values(briefing=self._named(conn, briefing), id=fact.id, kind=kind,
+                                          data=fact.model_dump_json(), created_at=_now()))
 
-    def replace_fact(self, kind: str, fact: Fact, conn: Connection) -> None:
+    def replace_fact(self, kind: str, fact: Fact, conn: Connection, briefing: str | None = None) -> None:
         """Facts other than figures may be corrected (an announced meeting that was then held)."""
-        conn.execute(facts.delete().where(facts.c.id == fact.id))
-        self.add_fact(kind, fact, conn)
+        name = self._named(conn, briefing)
+        conn.execute(facts.delete().where(facts.c.briefing == name, facts.c.id == fact.id))
+        self.add_fact(kind, fact, conn, name)
 
-    def add_figure(self, fig: Figure, conn: Connection) -> None:
+    def add_figure(self, fig: Figure, conn: Connection, briefing: str | None = None) -> None:
         conn.execute(insert(figures).values(
-            id=fig.id, metric=fig.metric, scope=fig.scope, as_of=fig.as_of, source_id=fig.source_id,
+            id=fig.id, briefing=self._named(conn, briefing), metric=fig.metric, scope=fig.scope, as_of=fig.as_of, source_id=fig.source_id,
             data=fig.model_dump_json(), created_at=_now(),
         ))
 
-    def bump_revision(self, conn: Connection) -> None:
-        """Mark the briefing as changed so every replica reloads it on its next command."""
+    def bump_revision(self, conn: Connection, briefing: str | None = None) -> None:
+        """Mark a briefing as changed so every replica reloads it on its next command.
+
+        The store-wide revision moves too: one cheap read tells a replica whether to look closer."""
+        value = self._touch(conn)
+        conn.execute(update(briefings).where(briefings.c.name == self._named(conn, briefing)).values(revision=value))
+
+    def _touch(self, conn: Connection) -> str:
+        value = _now().isoformat()
         # An upsert, not delete-and-insert: two replicas committing reports at once would collide on
         # the key (and the loser's report be lost as a "duplicate"); the row lock makes them take turns.
-        self.put_meta(conn, "revision", _now().isoformat())
+        self.put_meta(conn, "revision", value)
         self.changed_here = True  # this process wrote it: its next command reloads without waiting
+        return value
 
     def put_meta(self, conn: Connection, key: str, value: str) -> None:
         """Insert or update one meta row in place (never delete and insert: two writers at once would
@@ -331,8 +507,17 @@ class Store:
         elif not conn.execute(update(meta).where(meta.c.key == key).values(value=value)).rowcount:
             conn.execute(insert(meta).values(key=key, value=value))
 
-    def revision(self) -> str:
+    def touch(self, conn: Connection) -> None:
+        """Move only the store-wide revision: something every replica caches changed (a channel's
+        followed briefing), though no briefing did."""
+        self._touch(conn)
+
+    def revision(self, briefing: str | None = None) -> str:
+        """The store-wide revision, or one briefing's."""
         with self.begin() as conn:
+            if briefing is not None:
+                row = conn.execute(select(briefings.c.revision).where(briefings.c.name == briefing)).first()
+                return row.revision if row else ""
             row = conn.execute(select(meta.c.value).where(meta.c.key == "revision")).first()
         return row.value if row else ""
 
@@ -344,25 +529,35 @@ class Store:
         with self.begin() as c:
             return c.execute(query).scalar()
 
-    def load_briefing(self) -> Briefing:
-        """Everything in the store as one Briefing (figures in insertion order, history included)."""
+    def load_briefing(self, name: str | None = None) -> Briefing:
+        """One briefing (the default one without a name): its sources, facts and figures (figures in
+        insertion order, history included). Nothing of another briefing is read."""
         with self.begin() as conn:
-            info = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
-            if "seeded" not in info:
-                raise StoreError(f"database {self.name} holds no briefing yet")
+            if name is None:
+                name = self.default_name(conn)
+            row = conn.execute(select(briefings).where(briefings.c.name == name)).first()
+            if row is None:
+                known = ", ".join(conn.execute(select(briefings.c.name).order_by(briefings.c.name)).scalars())
+                raise StoreError(f"no briefing called {name!r}" + (f" (briefings: {known})" if known else
+                                                                   f": database {self.name} holds none yet"))
             srcs = [Source(id=r.id, title=r.title, publisher=r.publisher, url=r.url,
                            published_at=r.published_at, retrieved_at=r.retrieved_at, text=r.text,
                            sha256=r.sha256)
-                    for r in conn.execute(select(sources).order_by(sources.c.published_at, sources.c.id))]
+                    for r in conn.execute(select(sources).where(sources.c.briefing == name)
+                                          .order_by(sources.c.published_at, sources.c.id))]
+            if not srcs:
+                raise StoreError(f"briefing {name!r} holds no reports yet: briefbot ingest --briefing {name} PATH")
             lists: dict[str, list] = {attr: [] for attr in _LIST_OF_KIND.values()}
-            for r in conn.execute(select(facts.c.kind, facts.c.data).order_by(facts.c.created_at, facts.c.id)):
+            for r in conn.execute(select(facts.c.kind, facts.c.data).where(facts.c.briefing == name)
+                                  .order_by(facts.c.created_at, facts.c.id)):
                 model = FACT_KINDS.get(r.kind)
                 if model is not None:
                     lists[_LIST_OF_KIND[r.kind]].append(model.model_validate_json(r.data))
             figs = [Figure.model_validate_json(r.data)
-                    for r in conn.execute(select(figures.c.data).order_by(figures.c.row_id))]
-        latest = max([s.published_at for s in srcs], default=dt.date.fromisoformat(info["seeded"]))
-        return Briefing(title=info.get("title", "Briefing"), conflict=info.get("conflict", ""),
+                    for r in conn.execute(select(figures.c.data).where(figures.c.briefing == name)
+                                          .order_by(figures.c.row_id))]
+        latest = max(s.published_at for s in srcs)
+        return Briefing(name=name, title=row.title, conflict=row.conflict or row.title,
                         as_of=latest, sources=srcs, figures=figs, **lists)
 
 
@@ -373,6 +568,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objec
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _rebuild_sqlite(conn: Connection, table: Table, name: str, have) -> None:  # noqa: ANN001 - an Inspector
+    """SQLite cannot change a table's key: copy the rows into a new table of the current shape."""
+    old = f"{table.name}_before_briefings"
+    for index in have.get_indexes(table.name):
+        conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index["name"]}"')
+    conn.exec_driver_sql(f"ALTER TABLE {table.name} RENAME TO {old}")
+    table.create(conn)
+    cols = [c.name for c in table.columns if c.name != "briefing"]
+    listed = ", ".join(cols)
+    conn.exec_driver_sql(f"INSERT INTO {table.name} (briefing, {listed}) SELECT '{name}', {listed} FROM {old}")
+    conn.exec_driver_sql(f"DROP TABLE {old}")
 
 
 def _literal(value: bool | int | str, dialect: str) -> str:

@@ -24,7 +24,7 @@ from bot.core.models import Claim, Figure
 from bot.core.reply import Citation, Reply, Section
 from bot.core.store import Store, facts, figures, metadata, sources
 from bot.delivery import DeliveryError, Poster
-from bot.ingest.watch import aware, insert_ignoring, now
+from bot.ingest.watch import aware, insert_ignoring, named, now
 
 log = logging.getLogger("briefbot.alerts")
 
@@ -144,6 +144,7 @@ def parse_options(text: str) -> tuple[str, str]:
 def subscribe(store: Store, briefing: str, platform: str, workspace: str, channel: str, *, quiet: str = "",
               timezone: str = "UTC", created_by: str = "") -> tuple[AlertSubscription, bool]:
     ensure_tables(store)
+    briefing = named(store, briefing)
     key = ((alert_subscriptions.c.briefing == briefing) & (alert_subscriptions.c.platform == platform)
            & (alert_subscriptions.c.workspace == workspace) & (alert_subscriptions.c.channel == channel))
     with store.begin() as c:
@@ -218,7 +219,7 @@ def figure_changes(store: Store, since: dt.datetime, thresholds: dict[str, float
                    briefing_of: BriefingOfRow) -> list[Change]:
     """Figure rows added since `since` that became their series' current value and moved it enough."""
     with store.begin() as c:
-        rows = list(c.execute(select(figures.c.row_id, figures.c.data, figures.c.created_at)
+        rows = list(c.execute(select(figures.c.row_id, figures.c.briefing, figures.c.data, figures.c.created_at)
                               .order_by(figures.c.row_id)))
         info = _source_info(c) if rows else {}
     current: dict[tuple[str, str, str], Figure] = {}
@@ -255,7 +256,7 @@ def figure_reply(old: Figure, new: Figure, info: dict[str, tuple[str, str, str, 
 
 def claim_changes(store: Store, since: dt.datetime, briefing_of: BriefingOfRow) -> list[Change]:
     with store.begin() as c:
-        rows = list(c.execute(select(facts.c.id, facts.c.data, facts.c.created_at)
+        rows = list(c.execute(select(facts.c.id, facts.c.briefing, facts.c.data, facts.c.created_at)
                               .where((facts.c.kind == "claim") & (facts.c.created_at > since))
                               .order_by(facts.c.created_at)))
         info = _source_info(c) if rows else {}
@@ -329,7 +330,7 @@ class Alerter:
         self.store = store
         self.posters = posters
         self.thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
-        self.briefing_of = briefing_of or (lambda _row: default_briefing())
+        self.briefing_of = briefing_of or row_briefing
         self.owner = owner or "alerter"
         ensure_tables(store)
 
@@ -374,6 +375,11 @@ class Alerter:
         await asyncio.to_thread(finish, self.store, change, sub, "sent", message_id=json.dumps(ids)[:64])
         log.info("alert sent", extra={"change": change.id, "channel": sub.channel, "platform": sub.platform})
         return 1
+
+
+def row_briefing(row: Any) -> str:
+    """The briefing a figure or fact row belongs to (rows carry its name)."""
+    return getattr(row, "briefing", None) or default_briefing()
 
 
 def default_briefing() -> str:

@@ -244,8 +244,12 @@ Ingester = Callable[[Store, str, Fetched, "str | None"], "tuple[str, int, bool]"
 def default_ingester(auto_approve: bool = False, extractor: Any = None) -> Ingester:
     def run(store: Store, briefing: str, fetched: Fetched, published: str | None) -> tuple[str, int, bool]:
         from bot.ingest.pipeline import ingest_text
+        from bot.ingest.watch_cli import DEFAULT_BRIEFING
 
-        result = ingest_text(store, fetched, published=published, auto_approve=auto_approve, extractor=extractor)
+        # A feed added without naming a briefing feeds the store's default one.
+        name = None if briefing == DEFAULT_BRIEFING else briefing
+        result = ingest_text(store, fetched, published=published, auto_approve=auto_approve, extractor=extractor,
+                             briefing=name)
         if result.duplicate and not result.source_id:
             # The store refused the write for another reason than the same text: try the item again later.
             raise RuntimeError("the report could not be stored (a concurrent write); it is retried")

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.models import Source
-from bot.core.store import Store, StoreError, sources, text_sha256
+from bot.core.store import Store, StoreError, check_name, sources, text_sha256
 from bot.ingest import IngestError
 from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
 from bot.ingest.extract import FLAG_REASON, Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
+from bot.ingest.filing import file_under
 from bot.ingest.injection import flagged, overlaps
 from bot.ingest.review import apply, as_update, check, ensure_table, figure_disagrees, load_known, queue
 from bot.ingest.text import sentences, slug
@@ -38,6 +39,8 @@ class Ingested:
     published: dt.date
     duplicate: bool = False
     queued: list[tuple[int, Candidate]] = field(default_factory=list)
+    briefing: str = ""
+    created: bool = False  # the briefing was new
 
     @property
     def applied(self) -> list[tuple[int, Candidate]]:
@@ -47,16 +50,23 @@ class Ingested:
 def ingest(store: Store, target: str, *, title: str | None = None, publisher: str | None = None,
            published: str | dt.date | None = None, max_bytes: int = 2 * 1024 * 1024, timeout: float = 15.0,
            auto_approve: bool = False, today: dt.date | None = None, extractor: Extractor | None = None,
-           ) -> Ingested:
-    """Ingest PATH, URL or '-'. IngestError for unusable input; the store is then untouched."""
+           briefing: str | None = None, briefing_title: str = "", auto_file: bool = False,
+           context: list[dt.date] | None = None) -> Ingested:
+    """Ingest PATH, URL or '-' into BRIEFING (created when new). Without one: with `auto_file`, the
+    briefing the report clearly belongs to (IngestError listing them when that is unclear), else the
+    default one. IngestError for unusable input; the store is then untouched."""
     fetched = fetch(target, max_bytes, timeout)
     return ingest_text(store, fetched, title=title, publisher=publisher, published=published,
-                       auto_approve=auto_approve, today=today, extractor=extractor)
+                       auto_approve=auto_approve, today=today, extractor=extractor, briefing=briefing,
+                       briefing_title=briefing_title, auto_file=auto_file, context=context)
 
 
 def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, publisher: str | None = None,
                 published: str | dt.date | None = None, auto_approve: bool = False,
-                today: dt.date | None = None, extractor: Extractor | None = None) -> Ingested:
+                today: dt.date | None = None, extractor: Extractor | None = None,
+                briefing: str | None = None, briefing_title: str = "", auto_file: bool = False,
+                context: list[dt.date] | None = None) -> Ingested:
+    """`context`: dates of reports that come with this one (a batch), for a dateline without a year."""
     text = fetched.text
     if not text.strip():
         raise IngestError(f"{fetched.origin}: empty, there is no text to ingest")
@@ -64,28 +74,38 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
     raw_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()  # how sources stored before were keyed
     report_title = (title or fetched.title or guess_title(text)).strip()[:300] or "Untitled report"
     ensure_table(store)
-    date = report_date(fetched, published, today or report_dates(store) or dt.date.today())
     existing = store.source_by_hash(sha, raw_sha)
     if existing is not None:
-        log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin})
-        return Ingested(existing, report_title, date, duplicate=True)
+        owner = store.source_briefing(existing) or ""
+        log.info("ingest: already have this report", extra={"source_id": existing, "origin": fetched.origin,
+                                                             "briefing": owner})
+        return Ingested(existing, report_title, dt.date.today(), duplicate=True, briefing=owner)
+    if briefing is not None:
+        check_name(briefing)
+    date = report_date(fetched, published,
+                       today or [*(context or []), *report_dates(store, briefing)] or dt.date.today())
+    if briefing is None:
+        briefing = file_under(store, text) if auto_file else store.default_name()
     with store.begin() as conn:
         source_id = unique_source_id(conn, f"src-{date.isoformat()}-{slug(report_title, 40)}")
-        known = load_known(conn) if extractor is not None else Known()
+        known = load_known(conn, briefing) if extractor is not None else Known()
     source = Source(id=source_id, title=report_title, publisher=(publisher or fetched.publisher or "").strip(),
                     url=fetched.url, published_at=date, retrieved_at=dt.datetime.now(dt.UTC), text=text, sha256=sha)
     extra = extractor(source, known) if extractor is not None else []
     try:
-        result = store_report(store, source, extra, auto_approve, also_known_as=raw_sha)
+        result = store_report(store, source, extra, auto_approve, briefing, briefing_title, also_known_as=raw_sha)
     except AlreadyStored as exc:
         # Another process stored the same report a moment ago.
-        log.info("ingest: already have this report", extra={"source_id": exc.source_id, "origin": fetched.origin})
-        return Ingested(exc.source_id, report_title, date, duplicate=True)
+        owner = store.source_briefing(exc.source_id) or ""
+        log.info("ingest: already have this report", extra={"source_id": exc.source_id, "origin": fetched.origin,
+                                                             "briefing": owner})
+        return Ingested(exc.source_id, report_title, date, duplicate=True, briefing=owner)
     except IntegrityError as exc:
         raise StoreError(f"database {store.name}: could not store the report: "
                          f"{(str(exc.orig).strip().splitlines() or ['integrity error'])[0]}") from None
     log.info("ingest: stored report", extra={"source_id": result.source_id, "candidates": len(result.queued),
-                                             "applied": len(result.applied), "origin": fetched.origin})
+                                             "applied": len(result.applied), "origin": fetched.origin,
+                                             "briefing": briefing})
     return result
 
 
@@ -96,14 +116,16 @@ class AlreadyStored(Exception):
 
 
 def store_report(store: Store, source: Source, extra: list[Candidate], auto_approve: bool,
-                 also_known_as: str = "") -> Ingested:
+                 briefing: str | None = None, briefing_title: str = "", also_known_as: str = "") -> Ingested:
     """The source, its candidates and the new revision in one transaction.
 
     Marking the revision comes first: it locks that row (PostgreSQL) or the database (SQLite) until
     the commit, so concurrent ingests take turns, and the duplicate check and the id chosen below
     cannot be overtaken by another process. AlreadyStored when the same report got in first."""
     with store.begin() as conn:
-        store.bump_revision(conn)
+        briefing = briefing or store.default_name(conn)
+        created = store.ensure_briefing(briefing, briefing_title, conn=conn)  # a new name makes a briefing
+        store.bump_revision(conn, briefing)
         existing = store.source_by_hash(source.sha256, *([also_known_as] if also_known_as else []), conn=conn)
         if existing is not None:
             raise AlreadyStored(existing)  # rolls the revision back: nothing changed
@@ -111,9 +133,9 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
         source_id = unique_source_id(conn, base)
         if source_id != base:  # another report with the same date and title got in first
             source, extra = _renamed(source, extra, source_id)
-        known = load_known(conn)
-        result = Ingested(source.id, source.title, source.published_at)
-        store.add_source(source, conn)
+        known = load_known(conn, briefing)
+        result = Ingested(source.id, source.title, source.published_at, briefing=briefing, created=created)
+        store.add_source(source, conn, briefing)
         suspect = [(s.start, s.end) for s in flagged(sentences(source.text))]
         for c in [as_update(c, known) for c in [*extract(source, known), *extra]]:
             problem = check(c, known)
@@ -126,13 +148,13 @@ def store_report(store: Store, source: Source, extra: list[Candidate], auto_appr
             elif problem:
                 c.status, c.reason = "conflict", problem.removeprefix("conflict: ")
             elif auto_approve and c.kind == "figure":
-                why = figure_disagrees(conn, c.fact, known)  # type: ignore[arg-type]
+                why = figure_disagrees(conn, c.fact, known, briefing)  # type: ignore[arg-type]
                 if why:
                     c.reason = why
                 else:
-                    apply(store, conn, c, known)
+                    apply(store, conn, c, known, briefing)
                     c.status = "approved"
-            result.queued.append((queue(conn, source.id, c), c))
+            result.queued.append((queue(conn, source.id, c, briefing), c))
     return result
 
 
@@ -154,10 +176,26 @@ def _replace_value(data: object, old: str, new: str) -> object:
     return new if data == old else data
 
 
-def report_dates(store: Store) -> list[dt.date]:
-    """The stored reports' dates: a dateline without a year ("Dec 23") is read as the day nearest one."""
+def report_dates(store: Store, briefing: str | None = None) -> list[dt.date]:
+    """The stored reports' dates (the briefing's, when given): a dateline without a year ("Dec 23") is
+    read as the day nearest one."""
+    query = select(sources.c.published_at).distinct()
+    if briefing is not None:
+        query = query.where(sources.c.briefing == briefing)
     with store.begin() as conn:
-        return list(conn.execute(select(sources.c.published_at).distinct()).scalars())
+        return list(conn.execute(query).scalars())
+
+
+def full_dates(texts: list[str]) -> list[dt.date]:
+    """The dates of the reports whose dateline gives the year (the same date whatever the context):
+    the context that dates the others of a batch ingested together, such as a new briefing's first reports."""
+    out = []
+    for text in texts:
+        early = find_dateline(text, [dt.date(1990, 1, 1)])
+        late = find_dateline(text, [dt.date(2090, 1, 1)])
+        if early is not None and late is not None and early.date == late.date:
+            out.append(early.date)
+    return out
 
 
 def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date | list[dt.date]) -> dt.date:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.core.models import Actor, Agreement, Claim, Event, Fact, Figure, Request, Upcoming
@@ -31,6 +31,7 @@ _KNOWN_LISTS = {"actor": "actors", "event": "events", "upcoming": "upcoming"}
 class QueuedCandidate:
     id: int
     source_id: str
+    briefing: str
     kind: str
     status: str
     reason: str
@@ -47,11 +48,13 @@ def ensure_table(store: Store) -> None:
 
 # -- what the briefing holds ------------------------------------------------------------------------
 
-def load_known(conn: Connection) -> Known:
-    """Actors, events and upcoming items: what conflicts are checked against. Neither source texts nor
-    figures (append-only, they never conflict) are read, so ingest stays fast as the briefing grows."""
+def load_known(conn: Connection, briefing: str) -> Known:
+    """The briefing's actors, events and upcoming items: what conflicts are checked against. Neither
+    source texts nor figures (append-only, they never conflict) are read, so ingest stays fast as the
+    briefing grows; nothing of another briefing is read, so two conflicts never clash."""
     known = Known()
-    for r in conn.execute(select(facts.c.kind, facts.c.data).where(facts.c.kind.in_(["actor", "event", "upcoming"]))
+    for r in conn.execute(select(facts.c.kind, facts.c.data)
+                          .where(facts.c.briefing == briefing, facts.c.kind.in_(["actor", "event", "upcoming"]))
                           .order_by(facts.c.created_at, facts.c.id)):
         model = MODELS[r.kind]
         getattr(known, _KNOWN_LISTS[r.kind]).append(model.model_validate_json(r.data))
@@ -141,12 +144,14 @@ def date_conflict(c: Candidate, known: Known) -> str | None:
     return None
 
 
-def figure_disagrees(conn: Connection, fig: Figure, known: Known) -> str | None:
+def figure_disagrees(conn: Connection, fig: Figure, known: Known, briefing: str | None = None) -> str | None:
     """Why a figure should wait for a person rather than be applied automatically: the briefing holds a count of
     the same thing from another source that it is far from (more than a third apart), or that it would
     lower although it is no older. Both are kept side by side once a reviewer approves it."""
-    rows = conn.execute(select(figures.c.data).where(figures.c.metric == fig.metric)
-                        .where(figures.c.source_id != fig.source_id))
+    query = select(figures.c.data).where(figures.c.metric == fig.metric).where(figures.c.source_id != fig.source_id)
+    if briefing is not None:  # another conflict's counts say nothing about this one's
+        query = query.where(figures.c.briefing == briefing)
+    rows = conn.execute(query)
     others = [Figure.model_validate_json(r.data) for r in rows] + \
         [f for f in known.figures if f.metric == fig.metric and f.source_id != fig.source_id]
     value = fig.value_high or fig.value
@@ -167,10 +172,10 @@ def label(d: dt.date) -> str:
 
 # -- the queue --------------------------------------------------------------------------------------
 
-def queue(conn: Connection, source_id: str, c: Candidate) -> int:
+def queue(conn: Connection, source_id: str, c: Candidate, briefing: str) -> int:
     payload = {"fact": c.fact.model_dump(mode="json"), "summary": c.summary, "replaces": c.replaces}
     result = conn.execute(insert(candidates).values(
-        source_id=source_id, kind=c.kind, payload=json.dumps(payload, ensure_ascii=False), status=c.status,
+        source_id=source_id, briefing=briefing, kind=c.kind, payload=json.dumps(payload, ensure_ascii=False), status=c.status,
         reason=c.reason, created_at=dt.datetime.now(dt.UTC)))
     return int(result.inserted_primary_key[0])
 
@@ -178,17 +183,29 @@ def queue(conn: Connection, source_id: str, c: Candidate) -> int:
 def row_to_queued(r) -> QueuedCandidate:  # noqa: ANN001 - a SQLAlchemy row
     payload = json.loads(r.payload)
     fact = MODELS[r.kind].model_validate(payload["fact"])
-    return QueuedCandidate(id=r.id, source_id=r.source_id, kind=r.kind, status=r.status, reason=r.reason or "",
+    return QueuedCandidate(id=r.id, source_id=r.source_id, briefing=r.briefing, kind=r.kind, status=r.status, reason=r.reason or "",
                            summary=payload.get("summary", ""), quote=fact.evidence[-1].quote,
                            replaces=payload.get("replaces"), fact=fact)
 
 
 def listing(store: Store, statuses: tuple[str, ...] = ("pending", "conflict", "flagged"),
-            ) -> list[QueuedCandidate]:
+            briefing: str | None = None) -> list[QueuedCandidate]:
+    """Candidates waiting (of one briefing, or of every briefing when none is named)."""
+    ensure_table(store)
+    query = select(candidates).where(candidates.c.status.in_(statuses)).order_by(candidates.c.id)
+    if briefing is not None:
+        query = query.where(candidates.c.briefing == briefing)
+    with store.begin() as conn:
+        return [row_to_queued(r) for r in conn.execute(query)]
+
+
+def waiting(store: Store) -> dict[str, int]:
+    """How many candidates wait for review in each briefing."""
     ensure_table(store)
     with store.begin() as conn:
-        rows = conn.execute(select(candidates).where(candidates.c.status.in_(statuses)).order_by(candidates.c.id))
-        return [row_to_queued(r) for r in rows]
+        return dict(conn.execute(select(candidates.c.briefing, func.count())
+                                 .where(candidates.c.status.in_(("pending", "conflict", "flagged")))
+                                 .group_by(candidates.c.briefing)).all())
 
 
 @dataclass
@@ -200,8 +217,9 @@ class Outcome:
     unknown: list[int] = field(default_factory=list)
 
 
-def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome:
-    """Apply candidates (all pending ones when ids is None) in one transaction."""
+def approve(store: Store, ids: list[int] | None, force: bool = False, briefing: str | None = None) -> Outcome:
+    """Apply candidates in one transaction: the given ids, or (ids None) every pending one of the
+    briefing, or of every briefing when none is named. Each is checked against its own briefing."""
     ensure_table(store)
     out = Outcome([], [], [])
     with store.begin() as conn:
@@ -210,13 +228,20 @@ def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome
             query = query.where(candidates.c.status == "pending")
         else:
             query = query.where(candidates.c.id.in_(ids))
+        if briefing is not None:
+            query = query.where(candidates.c.briefing == briefing)
         rows = list(conn.execute(query))
         found = {r.id for r in rows}
+        # An id of no candidate (of this briefing, when one is named): nothing at all is applied.
         out.unknown = sorted({i for i in ids or [] if i not in found})
         if out.unknown:
             return out
-        known = load_known(conn)
+        knowns: dict[str, Known] = {}
+        changed: set[str] = set()
         for r in rows:
+            if r.briefing not in knowns:
+                knowns[r.briefing] = load_known(conn, r.briefing)
+            known = knowns[r.briefing]
             if r.status not in ("pending", "conflict", "flagged"):
                 out.skipped.append((r.id, f"already {r.status}"))
                 continue
@@ -226,7 +251,7 @@ def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome
             q = row_to_queued(r)
             c = as_update(Candidate(q.kind, q.fact, q.summary, replaces=q.replaces), known)  # type: ignore[arg-type]
             problem = check(c, known)
-            if problem == "duplicate" or (problem is None and fact_exists(conn, q)):
+            if problem == "duplicate" or (problem is None and fact_exists(conn, q, r.briefing)):
                 set_status(conn, r.id, "rejected", "already in the briefing")
                 out.skipped.append((r.id, "already in the briefing"))
                 continue
@@ -234,19 +259,23 @@ def approve(store: Store, ids: list[int] | None, force: bool = False) -> Outcome
                 set_status(conn, r.id, "conflict", problem.removeprefix("conflict: "))
                 out.conflicts.append((r.id, problem.removeprefix("conflict: ")))
                 continue
-            apply(store, conn, c, known)
+            apply(store, conn, c, known, r.briefing)
             set_status(conn, r.id, "approved", "")
             out.applied.append(r.id)
-        if out.applied:
-            store.bump_revision(conn)
+            changed.add(r.briefing)
+        for name in sorted(changed):
+            store.bump_revision(conn, name)
     return out
 
 
-def reject(store: Store, ids: list[int]) -> Outcome:
+def reject(store: Store, ids: list[int], briefing: str | None = None) -> Outcome:
     ensure_table(store)
     out = Outcome([], [], [])
+    query = select(candidates).where(candidates.c.id.in_(ids))
+    if briefing is not None:
+        query = query.where(candidates.c.briefing == briefing)
     with store.begin() as conn:
-        rows = {r.id: r for r in conn.execute(select(candidates).where(candidates.c.id.in_(ids)))}
+        rows = {r.id: r for r in conn.execute(query)}
         out.unknown = sorted({i for i in ids if i not in rows})
         if out.unknown:
             return out
@@ -264,24 +293,25 @@ def set_status(conn: Connection, cid: int, status: str, reason: str) -> None:
     conn.execute(update(candidates).where(candidates.c.id == cid).values(status=status, reason=reason))
 
 
-def fact_exists(conn: Connection, q: QueuedCandidate) -> bool:
+def fact_exists(conn: Connection, q: QueuedCandidate, briefing: str) -> bool:
     if q.kind == "figure":
         return conn.execute(select(figures.c.id).where(figures.c.id == q.fact.id)).first() is not None  # type: ignore[attr-defined]
     if q.replaces:
         return False
-    return conn.execute(select(facts.c.id).where(facts.c.id == q.fact.id)).first() is not None  # type: ignore[attr-defined]
+    return conn.execute(select(facts.c.id).where(facts.c.briefing == briefing,
+                                                 facts.c.id == q.fact.id)).first() is not None  # type: ignore[attr-defined]
 
 
-def apply(store: Store, conn: Connection, c: Candidate, known: Known) -> None:
+def apply(store: Store, conn: Connection, c: Candidate, known: Known, briefing: str) -> None:
     """Write one candidate into the briefing (inside the caller's transaction) and into `known`."""
     fact = c.fact
     if isinstance(fact, Figure):
-        store.add_figure(fact, conn)
+        store.add_figure(fact, conn, briefing)
         known.figures.append(fact)
     elif c.replaces:
-        store.replace_fact(c.kind, fact, conn)
+        store.replace_fact(c.kind, fact, conn, briefing)
         known.upcoming = [fact if u.id == c.replaces else u for u in known.upcoming]  # type: ignore[misc]
     else:
-        store.add_fact(c.kind, fact, conn)
+        store.add_fact(c.kind, fact, conn, briefing)
         if c.kind in _KNOWN_LISTS:
             getattr(known, _KNOWN_LISTS[c.kind]).append(fact)

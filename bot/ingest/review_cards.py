@@ -82,6 +82,7 @@ def set_review_channel(store: Store, briefing: str, platform: str, workspace: st
                        created_by: str = "") -> ReviewChannel:
     """Name a briefing's review channel on a platform (one per platform; naming another moves it)."""
     ensure_tables(store)
+    briefing = watch.named(store, briefing)
     key = (review_channels.c.briefing == briefing) & (review_channels.c.platform == platform)
     with store.begin() as c:
         inserted = c.execute(insert_ignoring(store, review_channels).values(
@@ -173,8 +174,8 @@ def load_card(store: Store, source_id: str) -> Card | None:
     from bot.ingest.review import row_to_queued
 
     with store.begin() as c:
-        src = c.execute(select(sources.c.id, sources.c.title, sources.c.publisher, sources.c.published_at,
-                               sources.c.url).where(sources.c.id == source_id)).first()
+        src = c.execute(select(sources.c.id, sources.c.briefing, sources.c.title, sources.c.publisher,
+                               sources.c.published_at, sources.c.url).where(sources.c.id == source_id)).first()
         if src is None:
             return None
         rows = list(c.execute(select(candidates).where(candidates.c.source_id == source_id)
@@ -182,7 +183,7 @@ def load_card(store: Store, source_id: str) -> Card | None:
         decided = {r.candidate_id: r for r in c.execute(select(review_decisions).where(
             review_decisions.c.candidate_id.in_([r.id for r in rows])))} if rows else {}
     item = watch.item_for_source(store, source_id)
-    card = Card(source_id=src.id, briefing=item.briefing if item else default_briefing(), title=src.title,
+    card = Card(source_id=src.id, briefing=src.briefing, title=src.title,
                 publisher=src.publisher, published=src.published_at.isoformat(), url=src.url,
                 date_note=item.date_note if item else "")
     for r in rows[:MAX_ON_CARD]:
@@ -237,9 +238,9 @@ def decide(store: Store, candidate_id: int, action: str, who: str) -> Decision:
         else:
             q = row_to_queued(r)
             c = Candidate(q.kind, q.fact, q.summary, replaces=q.replaces)  # type: ignore[arg-type]
-            known = load_known(conn)
+            known = load_known(conn, r.briefing)  # checked against its own briefing only
             problem = check(c, known)
-            if problem == "duplicate" or (problem is None and fact_exists(conn, q)):
+            if problem == "duplicate" or (problem is None and fact_exists(conn, q, r.briefing)):
                 set_status(conn, candidate_id, "rejected", "already in the briefing")
                 result, detail = "duplicate", "already in the briefing"
             elif problem and action != "force":
@@ -247,9 +248,9 @@ def decide(store: Store, candidate_id: int, action: str, who: str) -> Decision:
                 set_status(conn, candidate_id, "conflict", detail)
                 result = "conflict"
             else:
-                apply(store, conn, c, known)
+                apply(store, conn, c, known, r.briefing)
                 set_status(conn, candidate_id, "approved", "")
-                store.bump_revision(conn)
+                store.bump_revision(conn, r.briefing)
                 result = "approved"
         if result != "conflict":
             conn.execute(review_decisions.insert().values(candidate_id=candidate_id, action=action, result=result,

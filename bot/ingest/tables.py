@@ -11,6 +11,7 @@ candidates = Table(
     "candidates", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source_id", String(128), nullable=False, index=True),
+    Column("briefing", String(64), nullable=False, index=True),
     Column("kind", String(32), nullable=False),
     Column("payload", Text, nullable=False),
     Column("status", String(16), nullable=False, index=True),  # pending | approved | rejected | conflict

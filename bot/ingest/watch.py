@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.store import Store, metadata
+from bot.core.store import Store, StoreError, metadata
 
 DEFAULT_INTERVAL_MIN = 15
 MIN_INTERVAL_MIN = 1
@@ -217,13 +217,26 @@ def check_briefing(name: str) -> str:
     return name
 
 
+def named(store: Store, briefing: str) -> str:
+    """The briefing's name in the store: the placeholder DEFAULT_BRIEFING ("default", what a feed, alert
+    or review channel set up without naming a briefing gets) stands for the store's default briefing."""
+    from bot.ingest.watch_cli import DEFAULT_BRIEFING
+
+    if briefing.strip() == DEFAULT_BRIEFING:
+        try:
+            return store.default_name()
+        except StoreError:
+            return briefing
+    return briefing
+
+
 # -- feeds -------------------------------------------------------------------------------------------
 
 def add(store: Store, briefing: str, url: str, *, kind: str = "feed", interval_min: int | None = None,
         created_by: str = "") -> tuple[Feed, bool]:
     """Watch URL for a briefing; (feed, created). Adding it again changes its interval and kind."""
     ensure_tables(store)
-    briefing, url, interval = check_briefing(briefing), check_url(url), check_interval(interval_min)
+    briefing, url, interval = check_briefing(named(store, briefing)), check_url(url), check_interval(interval_min)
     if kind not in KINDS:
         raise WatchError(f"unknown kind “{kind}”: use feed or page")
     key = (feeds.c.briefing == briefing) & (feeds.c.url == url)

@@ -55,7 +55,7 @@ class FeedService:
         self.rounds = 0
         self.error = ""
         self._round = asyncio.Lock()
-        briefing_of = briefing_of or default_briefing
+        briefing_of = briefing_of or channel_briefing(core)
         watch_commands.register(core, self.store, briefing_of, default_interval=settings.watch_interval,
                                 poll_now=self.poll_soon)
         alert_commands.register(core, self.store, briefing_of)
@@ -132,6 +132,14 @@ class FeedService:
 
 def w_owner() -> str:
     return f"{watch.OWNER}-alerts"
+
+
+def channel_briefing(core: Core) -> watch_commands.BriefingOf:
+    """/watch and /alerts act on the briefing the channel follows."""
+    async def of(asker: Any) -> str:
+        return core.channel_briefing(asker)
+
+    return of
 
 
 async def default_briefing(_asker: Any) -> str:

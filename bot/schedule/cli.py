@@ -22,6 +22,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--workspace", default="", help="Slack team id or Discord server id")
     s.add_argument("schedule", nargs="*", help="e.g. 07:30 Asia/Phnom_Penh mon-fri short")
     s.add_argument("--no-check", action="store_true", help="save without checking the bot can post there")
+    s.add_argument("--briefing", metavar="NAME", type=str.lower,
+                   help="the briefing to post (default: the channel's, else the deployment's default)")
     s.set_defaults(func=cmd_subscribe)
 
     u = sub.add_parser("unsubscribe", help="stop a morning briefing")
@@ -41,6 +43,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                                                "last briefing, or the day before --date)")
     p.add_argument("--subscription", type=int, help="preview for this subscription (its format and channel)")
     p.add_argument("--format", choices=["short", "full"])
+    p.add_argument("--briefing", metavar="NAME", type=str.lower,
+                   help="preview this briefing (default: the subscription's, else the default one)")
     p.add_argument("--platform", choices=["slack", "discord"], help="print that platform's messages as JSON")
     p.set_defaults(func=cmd_preview)
 
@@ -103,6 +107,15 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
     except subs.SubscriptionError as exc:
         return _fail(str(exc))
     s, store = _store()
+    if args.briefing is not None:
+        if not store.has_briefing(args.briefing):
+            return _fail(f"no briefing called {args.briefing!r} (briefings: {', '.join(store.briefing_names())})")
+        opts.briefing = args.briefing
+    elif subs.find(store, args.platform, args.workspace, args.channel) is None:
+        from bot.core.follows import followed
+
+        opts.briefing = (followed(store, args.platform, args.workspace, args.channel) or s.briefing_default
+                         or store.default_name())
     if not args.no_check:
         async def check() -> str | None:
             posters = await open_posters(s, {args.platform})
@@ -126,7 +139,7 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
             if name not in opts.given:
                 setattr(opts, attr, getattr(existing, attr))
     sub, created = subs.upsert(store, args.platform, args.workspace, args.channel, opts, "cli")
-    print(f"{'subscribed' if created else 'changed'} {sub.id}: {sub.where()} at {sub.schedule_text()}")
+    print(f"{'subscribed' if created else 'changed'} {sub.id}: {sub.where()} at {sub.full_text()}")
     return 0
 
 
@@ -161,7 +174,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"id": r.id, "platform": r.platform, "workspace": r.workspace, "channel": r.channel,
                            "time": r.local_time, "timezone": r.timezone, "days": r.days, "format": r.format,
-                           "created_by": r.created_by,
+                           "briefing": r.briefing, "created_by": r.created_by,
                            "last": ({"date": last[r.id].local_date.isoformat(), "status": last[r.id].status,
                                      "reason": last[r.id].reason} if r.id in last else None)}
                           for r in rows], ensure_ascii=False, indent=2))
@@ -171,7 +184,7 @@ def cmd_subscriptions(args: argparse.Namespace) -> int:
     for r in rows:
         d = last.get(r.id)
         tail = f"; last: {d.local_date} {d.status}{' — ' + d.reason if d.reason else ''}" if d else ""
-        print(f"{r.id:>4}  {r.where():<32} {r.schedule_text()}{tail}")
+        print(f"{r.id:>4}  {r.where():<32} {r.full_text()}{tail}")
     return 0
 
 
@@ -188,7 +201,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
             return _fail(f"no subscription {args.subscription} (see `briefbot subscriptions`)")
     tz = sub.tz if sub else dt.UTC
     day = args.date or dt.datetime.now(tz).date()
-    b = store.load_briefing()
+    name = args.briefing or (sub.briefing if sub else None) or _s.briefing_default or None
+    if name is not None and not store.has_briefing(name):
+        return _fail(f"no briefing called {name!r} (briefings: {', '.join(store.briefing_names())})")
+    b = store.load_briefing(name)
     if args.date:
         b = as_known_on(b, args.date)
     if args.since:

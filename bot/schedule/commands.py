@@ -19,8 +19,9 @@ from bot.schedule.subscriptions import SubscriptionError
 
 log = logging.getLogger("briefbot.schedule")
 
-USAGE = ("Usage: /subscribe [HH:MM] [time zone] [days] [short|full], e.g. "
-         "“/subscribe 07:30 Asia/Phnom_Penh mon-fri short”. Defaults: 08:00 UTC, every day, short.")
+USAGE = ("Usage: /subscribe [HH:MM] [time zone] [days] [short|full] [briefing], e.g. "
+         "“/subscribe 07:30 Asia/Phnom_Penh mon-fri short”. Defaults: 08:00 UTC, every day, short, "
+         "the briefing this channel follows.")
 NOT_ALLOWED = ("Only people who can manage this {where} may change morning briefings "
                "({who}). Ask one of them, or use `briefbot subscribe` on the server.")
 WHO_MAY = {"discord": "Manage Server permission", "slack": "workspace admins and owners, or SLACK_ADMINS"}
@@ -74,10 +75,14 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
                          "terminal use `briefbot subscribe --platform slack --channel C123`.", found=False)
         if text.strip().lower() in ("help", "?"):
             return _note("Subscribe", USAGE)
+        named, text = core.split_name(text)
         try:
             opts = subs.parse_options(text)
         except SubscriptionError as exc:
             return _note("Cannot subscribe", f"{exc}.\n{USAGE}", found=False)
+        if named:
+            opts.briefing = named
+            opts.given.add("briefing")
         problem = await check_channel(posters, asker.platform, asker.channel_id)
         if problem:
             return _note("Cannot subscribe", f"Cannot post here: {problem}.", found=False)
@@ -86,16 +91,18 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
         if existing is not None:
             # Keep what was not given this time: "/subscribe full" only changes the format.
             for name, attr in (("time", "local_time"), ("timezone", "timezone"), ("days", "days"),
-                               ("format", "format")):
+                               ("format", "format"), ("briefing", "briefing")):
                 if name not in opts.given:
                     setattr(opts, attr, getattr(existing, attr))
+        elif not opts.briefing:
+            opts.briefing = core.channel_briefing(asker)  # a new one posts what the channel follows
         sub, created = await asyncio.to_thread(subs.upsert, store, asker.platform, asker.workspace_id,
                                                asker.channel_id, opts, f"{asker.platform}:{asker.user_id}")
         changed()
         log.info("subscription saved", extra={"subscription": sub.id, "channel": sub.where(),
                                               "by": asker.user_id, "new": created})
         verb = "Subscribed" if created else "Subscription changed"
-        return _note(verb, f"This channel gets the morning briefing at {sub.schedule_text()} "
+        return _note(verb, f"This channel gets the morning briefing at {sub.full_text()} "
                            f"(subscription {sub.id}). /unsubscribe stops it.")
 
     async def unsubscribe(text: str, asker: Asker) -> Reply:
@@ -128,7 +135,7 @@ def register(core: Core, store: Store, posters: dict[str, Poster],
         rows = await asyncio.to_thread(subs.all_subscriptions, store, asker.platform, asker.workspace_id)
         if not rows:
             return _note("Morning briefings", "None set up here. " + USAGE, command="subscriptions")
-        items = [f"{s.id}: channel {channel_ref(s.channel)} — {s.schedule_text()}" for s in rows]
+        items = [f"{s.id}: channel {channel_ref(s.channel)} — {s.full_text()}" for s in rows]
         return Reply(title="Morning briefings", sections=[Section(items=items)], ephemeral=True,
                      command="subscriptions", channels=[s.channel for s in rows])
 

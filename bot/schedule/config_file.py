@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.store import Store
+from bot.core.store import BRIEFING_NAME, Store
 from bot.schedule import subscriptions as subs
 from bot.schedule.subscriptions import DEFAULT_TIME, DEFAULT_TZ, Options, SubscriptionError
 
 log = logging.getLogger("briefbot.schedule")
 
 CREATED_BY = "config"
-KEYS = {"platform", "workspace", "channel", "time", "timezone", "days", "format"}
+KEYS = {"platform", "workspace", "channel", "time", "timezone", "days", "format", "briefing"}
 
 
 @dataclass
@@ -61,6 +61,10 @@ def parse_entry(item: Any) -> Entry:
     opts = subs.validate(platform, channel, str(item.get("time", DEFAULT_TIME)),
                          str(item.get("timezone", DEFAULT_TZ)), str(item.get("days", "daily")),
                          str(item.get("format", "short")).lower())
+    if item.get("briefing"):
+        opts.briefing = str(item["briefing"]).lower()
+        if not BRIEFING_NAME.match(opts.briefing):
+            raise SubscriptionError(f"briefing “{opts.briefing}”: use the name `briefbot briefings` lists")
     return Entry(platform=platform, workspace=str(item.get("workspace", "")), channel=channel, options=opts)
 
 

@@ -38,21 +38,25 @@ class Deliverer:
         self.fanout = fanout or Fanout()
         self.policy = policy or RetryPolicy()
         self.ledger = ledger or Ledger(store)
-        self._briefing: Briefing | None = None
-        self._revision: str | None = None
+        # Briefing name -> (briefing, its revision); revisions are looked at once per check window.
+        self._briefings: dict[str, tuple[Briefing, str]] = {}
         self._checked = 0.0
         self._load_lock = asyncio.Lock()
 
-    async def briefing(self) -> Briefing:
-        """The current briefing, reloaded when another process changed it (checked every few seconds)."""
+    async def briefing(self, name: str = "") -> Briefing:
+        """Briefing NAME (the store's default without one) as it is now, reloaded when another process
+        changed it (checked every few seconds)."""
         async with self._load_lock:
-            if self._briefing is None or time.monotonic() - self._checked > REVISION_CHECK_SECONDS:
-                revision = await asyncio.to_thread(self.store.revision)
-                self._checked = time.monotonic()
-                if revision != self._revision or self._briefing is None:
-                    self._briefing = await asyncio.to_thread(self.store.load_briefing)
-                    self._revision = revision
-            return self._briefing
+            name = name or await asyncio.to_thread(self.store.default_name)
+            cached = self._briefings.get(name)
+            if cached is not None and time.monotonic() - self._checked <= REVISION_CHECK_SECONDS:
+                return cached[0]
+            revision = await asyncio.to_thread(self.store.revision, name)
+            self._checked = time.monotonic()
+            if cached is None or revision != cached[1]:
+                cached = (await asyncio.to_thread(self.store.load_briefing, name), revision)
+                self._briefings[name] = cached
+            return cached[0]
 
     def build(self, b: Briefing, sub: Subscription, local_date: dt.date) -> tuple[Reply, dict]:
         last = self.ledger.last_sent(sub.platform, sub.workspace, sub.channel, before=local_date)
@@ -71,7 +75,7 @@ class Deliverer:
             log.warning("no poster for this platform here; not delivering",
                         extra={"subscription": sub.id, "platform": sub.platform})
             return "no-poster"
-        b = await self.briefing()
+        b = await self.briefing(sub.briefing)
         reply, shown = await self.ledger.call(self.build, b, sub, local_date)
         if self.settings is None:
             self.settings = load_settings()

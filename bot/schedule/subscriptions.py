@@ -17,7 +17,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Table, UniqueConstrain
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.store import Store, metadata
+from bot.core.store import Store, StoreError, check_name, metadata
 
 PLATFORMS = ("slack", "discord")
 FORMATS = ("short", "full")
@@ -36,6 +36,8 @@ subscriptions = Table(
     Column("timezone", String(64), nullable=False),  # IANA name
     Column("days", String(32), nullable=False),  # "mon,tue,wed,thu,fri"
     Column("format", String(8), nullable=False),
+    # The briefing posted (stores from before briefings had names give it the shipped one).
+    Column("briefing", String(64), nullable=False),
     Column("created_by", String(128), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("platform", "workspace", "channel", name="uq_subscription_channel"),
@@ -58,6 +60,7 @@ class Subscription:
     format: str
     created_by: str = ""
     created_at: dt.datetime | None = None
+    briefing: str = ""
 
     @property
     def hour(self) -> int:
@@ -82,6 +85,10 @@ class Subscription:
     def schedule_text(self) -> str:
         return f"{self.local_time} {self.timezone}, {days_text(self.days)}, {self.format}"
 
+    def full_text(self) -> str:
+        """The schedule and the briefing posted."""
+        return self.schedule_text() + (f", briefing {self.briefing}" if self.briefing else "")
+
     def signature(self) -> tuple[str, str, str]:
         """What the cron job depends on; a change means rescheduling."""
         return (self.local_time, self.timezone, self.days)
@@ -95,6 +102,7 @@ class Options:
     timezone: str = DEFAULT_TZ
     days: str = ALL_DAYS
     format: str = "short"
+    briefing: str = ""  # "" = the channel's (or the deployment's default) briefing
     given: set[str] = field(default_factory=set)  # which of the above the user set
 
 
@@ -254,13 +262,16 @@ def _row(r) -> Subscription:  # noqa: ANN001 - a SQLAlchemy row
         created = created.replace(tzinfo=dt.UTC)  # SQLite drops the offset
     return Subscription(id=r.id, platform=r.platform, workspace=r.workspace, channel=r.channel,
                         local_time=r.local_time, timezone=r.timezone, days=r.days, format=r.format,
-                        created_by=r.created_by, created_at=created)
+                        created_by=r.created_by, created_at=created, briefing=r.briefing)
 
 
 def upsert(store: Store, platform: str, workspace: str, channel: str, opts: Options,
            created_by: str, conn: Connection | None = None) -> tuple[Subscription, bool]:
-    """Create the channel's subscription or change it; (subscription, created)."""
+    """Create the channel's subscription or change it; (subscription, created). Without a briefing
+    named in `opts`, a new subscription gets the store's default one and a changed one keeps its own."""
     values = dict(local_time=opts.local_time, timezone=opts.timezone, days=opts.days, format=opts.format)
+    if opts.briefing:
+        values["briefing"] = check_name(opts.briefing)
     key = ((subscriptions.c.platform == platform) & (subscriptions.c.workspace == workspace)
            & (subscriptions.c.channel == channel))
     for _ in range(2):  # a second replica may insert between our select and insert
@@ -272,11 +283,19 @@ def upsert(store: Store, platform: str, workspace: str, channel: str, opts: Opti
                 with c.begin_nested():
                     c.execute(insert(subscriptions).values(
                         platform=platform, workspace=workspace, channel=channel, created_by=created_by,
-                        created_at=dt.datetime.now(dt.UTC), **values))
+                        created_at=dt.datetime.now(dt.UTC), **{"briefing": _default(store, c), **values}))
             except IntegrityError:
                 continue
             return _row(c.execute(select(subscriptions).where(key)).one()), True
     raise SubscriptionError(f"could not save the subscription for {platform}:{channel}; try again")
+
+
+def _default(store: Store, conn: Connection) -> str:
+    """The store's default briefing; "" (the default at delivery time) in a store that holds none yet."""
+    try:
+        return store.default_name(conn)
+    except StoreError:
+        return ""
 
 
 def remove(store: Store, platform: str, workspace: str, channel: str) -> Subscription | None:

@@ -2,7 +2,8 @@
 
     python -m tests.fakes.ingest_worker DATABASE_URL FILE...
 
-Each file goes through the real command line (`bot.cli.main(["ingest", FILE])`); one JSON line per
+Each file goes through the real command line (`bot.cli.main(["ingest", FILE, "--briefing", NAME])`, NAME
+from BRIEFBOT_INGEST_BRIEFING, default the shipped briefing); one JSON line per
 file on stdout: {"file", "code", "out", "err"}. Starting one process per report would spend the time
 on imports, not on the database.
 """
@@ -20,12 +21,14 @@ def main(url: str, files: list[str]) -> int:
     os.environ["DATABASE_URL"] = url
     from bot.cli import main as briefbot
 
+    # Named: these made-up reports share no names with any briefing, so they could not be filed by content.
+    briefing = os.environ.get("BRIEFBOT_INGEST_BRIEFING", "cambodia-thailand")
     worst = 0
     for path in files:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = briefbot(["ingest", path, "--published", "2025-12-20"])
+                code = briefbot(["ingest", path, "--published", "2025-12-20", "--briefing", briefing])
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
             except Exception as exc:  # noqa: BLE001 - reported, as the CLI's caller would see it

@@ -67,7 +67,7 @@ async def test_an_approved_toll_alerts_each_subscribed_channel_once(sqlite_url: 
         refused = await core.handle("subscribe", "alerts", Asker(**{**ADMIN.__dict__, "can_manage": False}))
         assert refused.title == "Not allowed"
         listed = await core.handle("subscriptions", "", ADMIN)
-        assert "alerts of briefing default in channel C0ALERTS" in listed.to_text()
+        assert "alerts of briefing cambodia-thailand in channel C0ALERTS" in listed.to_text()
 
         # A report comes in: nothing is alerted until a reviewer approves it.
         await asyncio.to_thread(ingest, store, str(REPORTS / "2025-12-24-toll-rises.txt"))
@@ -102,7 +102,7 @@ async def test_a_failed_send_is_retried_then_given_up(sqlite_url: str) -> None:
         settings = load_settings(database_url=sqlite_url, slack_bot_token=TOKEN, slack_api_url=slack.base_url)
         store = make_store(sqlite_url)
         alerter = Alerter(store, {"slack": SlackPoster(settings)}, thresholds={"killed": 0})
-        alerts.subscribe(store, "default", "slack", "T0TEST", "C0ALERTS")
+        alerts.subscribe(store, "cambodia-thailand", "slack", "T0TEST", "C0ALERTS")
         await asyncio.to_thread(ingest, store, str(REPORTS / "2025-12-24-toll-rises.txt"))
         await asyncio.to_thread(review.approve, store, None)
         slack.fail("chat.postMessage", status=503, times=1)
@@ -119,8 +119,8 @@ async def test_two_replicas_alert_once(pg_url: str) -> None:
         slack.add_channel("C0SECOND")
         settings = load_settings(database_url=pg_url, slack_bot_token=TOKEN, slack_api_url=slack.base_url)
         a, b = make_store(pg_url), make_store(pg_url)
-        alerts.subscribe(a, "default", "slack", "T0TEST", "C0ALERTS")
-        alerts.subscribe(a, "default", "slack", "T0TEST", "C0SECOND")
+        alerts.subscribe(a, "cambodia-thailand", "slack", "T0TEST", "C0ALERTS")
+        alerts.subscribe(a, "cambodia-thailand", "slack", "T0TEST", "C0SECOND")
         await asyncio.to_thread(ingest, a, str(REPORTS / "2025-12-24-toll-rises.txt"))
         await asyncio.to_thread(review.approve, a, None)
         ra = Alerter(a, {"slack": SlackPoster(settings)}, owner="a")

@@ -152,3 +152,23 @@ async def test_discord_429_then_200_posts_exactly_one_message(store: Store) -> N
         await client.close()
         fake.uninstall()
         await fake.close()
+
+
+async def test_a_subscription_posts_the_briefing_it_names(store: Store, slack: FakeSlackAPI, poster) -> None:  # noqa: ANN001
+    from tests.briefing_helpers import add_conflict
+
+    add_conflict(store)
+    opts = parse_options("08:00 UTC")
+    opts.briefing = "ruritania"
+    named = subs.upsert(store, "slack", "T0TEST", "C0RURI", opts, "test")[0]
+    plain = _sub(store, "C0HOME")
+    assert (named.briefing, plain.briefing) == ("ruritania", "cambodia-thailand")
+    again = subs.upsert(store, "slack", "T0TEST", "C0RURI", parse_options("09:00"), "test")[0]
+    assert again.briefing == "ruritania"  # a change that names no briefing keeps it
+    deliverer = Deliverer(store, {"slack": poster}, policy=FAST)
+    assert await deliverer.deliver(named, DAY) == "sent"
+    assert await deliverer.deliver(plain, DAY) == "sent"
+    [ruri] = slack.messages("C0RURI")
+    [home] = slack.messages("C0HOME")
+    assert "Ruritania–Freedonia war" in ruri["text"] and "42" in str(ruri["blocks"])
+    assert "Cambodia–Thailand" in home["text"] and "42" not in str(home["blocks"])

@@ -25,7 +25,7 @@ from bot.retry import RetryPolicy, retrying
 log = logging.getLogger("briefbot.discord")
 
 # Results of these are shown to the channel; help, errors and the admin commands only to the asker.
-PUBLIC = {"briefing", "casualties", "ask", "timeline", "claims", "sources", "who"}
+PUBLIC = {"briefing", "casualties", "ask", "timeline", "claims", "sources", "who", "follow"}
 FEATURES = ("subscribe", "unsubscribe", "subscriptions", "review", "watch")
 ASK_SUGGESTIONS = (
     "How many people have been killed?",
@@ -128,13 +128,20 @@ async def tell_undelivered(interaction: discord.Interaction, sent: int, reason: 
 
 # -- the commands --------------------------------------------------------------------------------
 
-@app_commands.describe(full="Show every figure, event and claim")
-async def briefing(interaction: discord.Interaction, full: bool = False) -> None:
-    await answer(interaction, "briefing", "full" if full else "")
+@app_commands.describe(full="Show every figure, event and claim",
+                       name="Another briefing than the one this channel follows")
+async def briefing(interaction: discord.Interaction, full: bool = False, name: str = "") -> None:
+    await answer(interaction, "briefing", " ".join(w for w in ("full" if full else "", name) if w))
 
 
-async def casualties(interaction: discord.Interaction) -> None:
-    await answer(interaction, "casualties")
+@app_commands.describe(name="Another briefing than the one this channel follows")
+async def casualties(interaction: discord.Interaction, name: str = "") -> None:
+    await answer(interaction, "casualties", name)
+
+
+@app_commands.describe(name="The briefing this channel should follow (empty: show which it follows)")
+async def follow(interaction: discord.Interaction, name: str = "") -> None:
+    await answer(interaction, "follow", name)
 
 
 @app_commands.describe(question="Your question, in your own words")
@@ -197,6 +204,13 @@ async def who_names(interaction: discord.Interaction, current: str) -> list[app_
     return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
 
 
+async def briefing_names(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    core: Core = interaction.client.core  # type: ignore[attr-defined]
+    typed = current.strip().lower()
+    found = [(n, t) for n, t in sorted(core.names().items()) if typed in n or typed in t.lower()]
+    return [app_commands.Choice(name=f"{n} — {t}"[:100], value=n) for n, t in found[:25]]
+
+
 async def ask_suggestions(_interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     typed = current.strip().lower()
     found = [q for q in ASK_SUGGESTIONS if typed in q.lower()]
@@ -214,6 +228,7 @@ COMMANDS = [
     ("sources", "The reports the briefing rests on", sources),
     ("briefhelp", "How to use the briefing bot", briefhelp),
     ("who", "A profile of a person or body in the briefing", who),
+    ("follow", "Which briefing this channel follows; admins can switch it", follow),
     ("subscribe", "Post the briefing in this channel every morning", subscribe),
     ("unsubscribe", "Stop a morning briefing in this channel", unsubscribe),
     ("subscriptions", "Morning briefings set up in this server", subscriptions),
@@ -233,6 +248,8 @@ def register(tree: app_commands.CommandTree, core: Core) -> None:
             command.autocomplete("name")(who_names)
         if name == "ask":
             command.autocomplete("question")(ask_suggestions)
+        if name in ("briefing", "casualties", "follow"):
+            command.autocomplete("name")(briefing_names)
         tree.add_command(command)
     missing = [n for n in FEATURES if n not in core.command_names()]
     if missing:

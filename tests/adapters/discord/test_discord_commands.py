@@ -26,10 +26,15 @@ async def test_commands_sync_to_the_guild_with_names_options_descriptions(fake: 
     assert "global" not in fake.synced
     by_name = {c["name"]: c for c in body}
     assert set(by_name) == {"briefing", "casualties", "ask", "timeline", "claims", "sources", "briefhelp",
-                            "who", "subscribe", "unsubscribe", "subscriptions", "review", "watch"}
+                            "who", "follow", "subscribe", "unsubscribe", "subscriptions", "review", "watch"}
     assert all(c["description"] for c in body)
     assert by_name["briefing"]["options"] == [
-        {"type": 5, "name": "full", "description": "Show every figure, event and claim", "required": False}]
+        {"type": 5, "name": "full", "description": "Show every figure, event and claim", "required": False},
+        {"type": 3, "name": "name", "description": "Another briefing than the one this channel follows",
+         "required": False, "autocomplete": True}]
+    follow = by_name["follow"]["options"][0]
+    assert (follow["name"], follow["required"], follow["autocomplete"]) == ("name", False, True)
+    assert by_name["follow"]["default_member_permissions"] is None  # everyone may see which; admins switch
     ask = by_name["ask"]["options"][0]
     assert (ask["name"], ask["type"], ask["required"], ask["autocomplete"]) == ("question", 3, True, True)
     who = by_name["who"]["options"][0]
@@ -44,7 +49,7 @@ async def test_commands_sync_globally_without_a_guild_id(fake: FakeDiscord, core
     service = await start_service(fake, core, guild=False)
     try:
         assert fake.find("PUT", f"/applications/{fake.app_id}/commands")
-        assert len(fake.synced["global"]) == 13 and fake.guild_id not in fake.synced
+        assert len(fake.synced["global"]) == 14 and fake.guild_id not in fake.synced
     finally:
         await service.stop()
 
@@ -222,3 +227,19 @@ async def test_every_message_pings_nobody(fake: FakeDiscord, bot) -> None:
         mentions = p["allowed_mentions"]
         assert mentions.get("parse") == [] and not mentions.get("users") and not mentions.get("roles")
         assert mentions.get("replied_user") in (None, False)
+
+
+async def test_follow_switches_the_channels_briefing(fake: FakeDiscord, bot, core) -> None:
+    from tests.briefing_helpers import add_conflict
+
+    add_conflict(core.store)
+    refused = await response_to(fake, await fake.push_interaction("follow", [option("name", "ruritania")],
+                                                                   permissions=0x800))
+    assert refused["flags"] & EPHEMERAL and "Not allowed" in text_of(refused)
+    done = await response_to(fake, await fake.push_interaction("follow", [option("name", "ruritania")],
+                                                                permissions=MANAGE_GUILD | 0x800))
+    assert "Ruritania–Freedonia war" in text_of(done)
+    here = await response_to(fake, await fake.push_interaction("casualties", []))
+    assert "at least 42 people" in text_of(here) and "at least 11" not in text_of(here)
+    named = await response_to(fake, await fake.push_interaction("briefing", [option("name", "cambodia-thailand")]))
+    assert "at least 11" in text_of(named)

@@ -155,3 +155,23 @@ async def test_attachments_are_uploaded_to_the_channel(server: SlackServer, tmp_
 async def test_healthz_on_the_shared_server(server: SlackServer) -> None:
     async with server.session.get(server.root + "/healthz") as resp:
         assert resp.status == 200
+
+
+async def test_follow_switches_the_channels_briefing_for_admins_only(server: SlackServer) -> None:
+    from tests.briefing_helpers import add_conflict
+
+    add_conflict(server.core.store)
+    server.slack.add_user("UADMIN", name="Dara", admin=True)
+    [refused] = await run(server, "/follow", "ruritania", channel="C9OPS", user="U2MEMBER")
+    assert refused["response_type"] == "ephemeral" and "Not allowed" in blocks_text(refused)
+    server.slack.calls.clear()
+    [done] = await run(server, "/follow", "ruritania", channel="C9OPS", user="UADMIN")
+    assert done["response_type"] == "in_channel" and "Ruritania–Freedonia war" in blocks_text(done)
+    server.slack.calls.clear()
+    [here] = await run(server, "/casualties", channel="C9OPS")
+    assert "at least 42 people" in fields_of(here)["Killed"]
+    [there] = await run(server, "/casualties", channel="C1CHAN")
+    assert fields_of(there)["Killed"].startswith("at least 11 people")
+    server.slack.calls.clear()
+    [named] = await run(server, "/briefing", "ruritania", channel="C1CHAN")
+    assert "Ruritania–Freedonia war" in named["blocks"][0]["text"]["text"]

@@ -25,7 +25,7 @@ from bot.core.reply import Reply
 log = logging.getLogger("briefbot.slack")
 
 # Built-in commands whose answers the whole channel sees; the rest answer the asker only.
-IN_CHANNEL = {"briefing", "casualties"}
+IN_CHANNEL = {"briefing", "casualties", "follow"}  # a switch of briefing is news for the channel
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
