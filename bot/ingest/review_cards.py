@@ -25,7 +25,8 @@ from bot.ingest.watch import aware, insert_ignoring, now
 log = logging.getLogger("briefbot.review")
 
 FLAGS = ("conflict", "flagged")  # never applied by a plain Approve; "Approve anyway" after checking
-MAX_ON_CARD = 20  # candidates drawn with buttons; more are left to /review
+MAX_ON_CARD = 20
+MAX_POST_ATTEMPTS = 3  # candidates drawn with buttons; more are left to /review
 LOOKBACK = dt.timedelta(days=7)
 
 review_channels = Table(
@@ -46,7 +47,8 @@ review_posts = Table(
     Column("source_id", String(128), nullable=False),
     Column("platform", String(16), nullable=False),
     Column("channel", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # claimed | sent | failed
+    Column("status", String(16), nullable=False),  # claimed | sent | retry | failed
+    Column("attempts", Integer, nullable=False, default=1),
     Column("message_id", String(64), nullable=False, default=""),
     Column("reason", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -298,9 +300,25 @@ class CardPoster(Protocol):
 def claim_post(store: Store, source_id: str, platform: str, channel: str) -> bool:
     with store.begin() as c:
         return c.execute(insert_ignoring(store, review_posts).values(
-            source_id=source_id, platform=platform, channel=channel, status="claimed", message_id="", reason="",
-            created_at=now()).on_conflict_do_nothing(index_elements=["source_id", "platform", "channel"])
+            source_id=source_id, platform=platform, channel=channel, status="claimed", attempts=1, message_id="",
+            reason="", created_at=now()).on_conflict_do_nothing(index_elements=["source_id", "platform", "channel"])
             .returning(review_posts.c.id)).scalar() is not None
+
+
+def retake_post(store: Store, source_id: str, platform: str, channel: str) -> bool:
+    """A card whose post failed for a passing reason is tried again (by one replica), up to MAX_POST_ATTEMPTS."""
+    key = ((review_posts.c.source_id == source_id) & (review_posts.c.platform == platform)
+           & (review_posts.c.channel == channel))
+    with store.begin() as c:
+        row = c.execute(select(review_posts.c.status, review_posts.c.attempts).where(key)).first()
+        if row is None or row.status != "retry":
+            return False
+        if row.attempts >= MAX_POST_ATTEMPTS:
+            c.execute(update(review_posts).where(key & (review_posts.c.status == "retry")).values(status="failed"))
+            return False
+        return c.execute(update(review_posts).where(key & (review_posts.c.status == "retry")
+                                                    & (review_posts.c.attempts == row.attempts))
+                         .values(status="claimed", attempts=row.attempts + 1)).rowcount == 1
 
 
 def finish_post(store: Store, source_id: str, platform: str, channel: str, status: str, message_id: str = "",
@@ -352,12 +370,15 @@ class CardSender:
             for ch in chans:
                 if ch.briefing != card.briefing:
                     continue
-                if not await asyncio.to_thread(claim_post, self.store, source_id, ch.platform, ch.channel):
+                if not (await asyncio.to_thread(claim_post, self.store, source_id, ch.platform, ch.channel)
+                        or await asyncio.to_thread(retake_post, self.store, source_id, ch.platform, ch.channel)):
                     continue
                 try:
                     message_id = await self.posters[ch.platform].post_card(ch.channel, card)
-                except Exception as exc:  # noqa: BLE001 - DeliveryError or a client error: recorded, not retried
-                    await asyncio.to_thread(finish_post, self.store, source_id, ch.platform, ch.channel, "failed",
+                except Exception as exc:  # noqa: BLE001 - DeliveryError or a client error: recorded
+                    # A passing failure (rate limit, 5xx, timeout) is tried again next round; others are not.
+                    status = "retry" if getattr(exc, "transient", False) else "failed"
+                    await asyncio.to_thread(finish_post, self.store, source_id, ch.platform, ch.channel, status,
                                             reason=f"{type(exc).__name__}: {exc}")
                     log.warning("review card not posted", extra={"source_id": source_id, "channel": ch.channel,
                                                                  "error": str(exc)[:200]})

@@ -84,3 +84,19 @@ def test_text_addressed_to_a_model_is_flagged_on_the_card(sqlite_url: str, tmp_p
     assert flagged and flagged[0].open and "FLAGGED" in card.to_text()
     assert rc.decide(store, flagged[0].id, "approve", "ana").result == "conflict"
     assert rc.decide(store, flagged[0].id, "reject", "ana").result == "rejected"
+
+
+async def test_a_card_that_could_not_be_posted_for_a_passing_reason_is_posted_next_round(sqlite_url: str) -> None:
+    store = make_store(sqlite_url)
+    async with FakeSlackAPI() as slack:
+        slack.add_channel("C0REVIEW")
+        settings = load_settings(database_url=sqlite_url, slack_bot_token=TOKEN, slack_api_url=slack.base_url)
+        rc.set_review_channel(store, "default", "slack", "T0TEST", "C0REVIEW")
+        await asyncio.to_thread(ingest, store, str(REPORTS / "2025-12-24-toll-rises.txt"))
+        sender = rc.CardSender(store, {"slack": SlackCardPoster(SlackPoster(settings).client)})
+        slack.fail("chat.postMessage", status=503, times=1)
+        assert await sender.run() == 0
+        assert [(p["status"], p["attempts"]) for p in rc.posts(store)] == [("retry", 1)]
+        assert await sender.run() == 1 and await sender.run() == 0
+        assert [(p["status"], p["attempts"]) for p in rc.posts(store)] == [("sent", 2)]
+        assert len(slack.messages("C0REVIEW")) == 1

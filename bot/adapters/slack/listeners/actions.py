@@ -13,6 +13,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
@@ -21,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.deps import Deps
 from bot.adapters.slack.errors import api_error
 from bot.adapters.slack.mrkdwn import escape, link
-from bot.delivery import PermanentError, TransientError
+from bot.delivery import TransientError
 from bot.ingest import review_cards as rc
 
 log = logging.getLogger("briefbot.slack")
@@ -80,8 +81,10 @@ class SlackCardPoster:
             resp = await self.client.chat_postMessage(channel=channel_id, text=_clip(card.to_text(), 3000),
                                                       blocks=card_blocks(card), unfurl_links=False)
         except SlackApiError as exc:
-            raise PermanentError(f"Slack refused the review card for {channel_id}: {api_error(exc)}") from None
-        except (TimeoutError, OSError) as exc:
+            from bot.adapters.slack.poster import classify  # here: the poster module imports the app
+
+            raise classify(exc, channel_id) from None
+        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
             raise TransientError(f"Slack unreachable posting to {channel_id}: {type(exc).__name__}") from None
         return str(resp.get("ts", ""))
 
