@@ -735,7 +735,8 @@ class OfflineEngine:
         cite = Citer(self.briefing)
         evidence = list(best.evidence)
         said = best.text
-        if re.search(r"\b(who|whom|whose)\b", q, re.I) and re.match(r"(He|She|They|It|His|Her)\b", best.text):
+        if re.match(r"(He|She|His|Her)\b", best.text) or (
+                re.search(r"\b(who|whom|whose)\b", q, re.I) and re.match(r"(They|It)\b", best.text)):
             # "Who said it?" answered by "He said ...": the sentence before names him.
             before = self.index.before(best.text)
             if before is not None:

@@ -26,7 +26,7 @@ ADDRESSED = re.compile(r"\b(ignore|disregard|forget)\s+(all\s+)?(the\s+)?(previo
                        r"(instructions|prompts?|messages?)|\byou\s+are\s+now\b|\bsystem\s+prompt\b", re.I)
 # "JERUSALEM, June 14 (Wire) - ", "Nairobi — 24 March 2025 — ", "(Agency) — ": a dateline, not the story.
 DATELINE_PREFIX = re.compile(r"^(?:[^a-z\n]{0,60}?|[\w ,./]{0,60}?\(.{0,40}?\)|[\w ,./]{0,40}?\d[\w ,.]{0,30}?)"
-                             r"\s+[-–—]\s+(?=[A-Z\"“])")
+                             r"\s+(?:--|[-–—])\s+(?=[A-Z\"“])")
 ANAPHOR = re.compile(r"^(he|she|it|they|that|this|these|those|the\s+(?:two|three|four|five|group|rebels|"
                      r"agency|ministry|company|summit|talks|statement|move|attack|strike|strikes|toll|figure)|"
                      r"his|her|its|their|there|a\s+day\s+later|the\s+next\s+day|on\s+the\s+same\s+day)\b", re.I)

@@ -152,7 +152,7 @@ class SourceAnswers:
         top = max(r for r, _, _ in pool)
         if top < 0.45:
             return None
-        pool = [p for p in pool if p[0] >= top - (0.35 if COMPARE.search(q) else 0.2)]
+        pool = [p for p in pool if p[0] >= top - (0.35 if compare or HISTORY.search(q) else 0.2)]
         pool.sort(key=lambda p: (p[1].report, p[1].when, p[1].n))
         if COMPARE.search(q):
             return self.figure_compare(q, pool)
@@ -226,11 +226,13 @@ class SourceAnswers:
         return bool(metrics & m.metrics)
 
     def figure_history(self, q: str, pool: list[tuple[float, Sentence, Mention]]) -> Answer:
-        chosen: list[Sentence] = []
-        for _, s, m in pool:
-            if s not in chosen and m.value is not None:
-                chosen.append(s)
-        chosen = chosen[-6:]
+        best: dict[int, tuple[float, Sentence]] = {}
+        for r, s, m in pool:
+            if m.value is not None and r > best.get(s.n, (-1.0, s))[0]:
+                best[s.n] = (r, s)
+        # The most relevant counts, told in the order they were reported.
+        top = sorted(best.values(), key=lambda p: (-p[0], p[1].n))[:6]
+        chosen = sorted((s for _, s in top), key=lambda s: (s.report, s.when, s.n))
         text = " ".join(f"{day(s.report)}: {s.text}" for s in chosen)
         return self.answer(q, text, chosen, "figures:history")
 

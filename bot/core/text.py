@@ -13,7 +13,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]{3})*(?:'[a-z]+)?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 STOPWORDS = frozenset("""
-a an the of in on at to for from by with about as into onto over under than then so such and or but nor
+a an the of in on at to for from by with about as into onto over under than then so such and or but nor between
 is are was were be been being am do does did doing done have has had having will would shall should can
 could may might must it its it's this that these those there here their them they he him his she her hers
 we our ours you your yours i me my mine us what which who whom whose when where why how whats who's what's
