@@ -26,7 +26,8 @@ log = logging.getLogger("briefbot.review")
 
 FLAGS = ("conflict", "flagged")  # never applied by a plain Approve; "Approve anyway" after checking
 MAX_ON_CARD = 20
-MAX_POST_ATTEMPTS = 3  # candidates drawn with buttons; more are left to /review
+MAX_POST_ATTEMPTS = 3
+MAX_CARDS_PER_ROUND = 10  # per channel; the rest follow in the next rounds  # candidates drawn with buttons; more are left to /review
 LOOKBACK = dt.timedelta(days=7)
 
 review_channels = Table(
@@ -336,6 +337,14 @@ def posts(store: Store) -> list[dict]:
         return [dict(r._mapping) for r in c.execute(select(review_posts).order_by(review_posts.c.id))]
 
 
+def posted(store: Store, since: dt.datetime) -> set[tuple[str, str, str]]:
+    """(source, platform, channel) of cards posted, being posted or given up since `since` (not retries)."""
+    with store.begin() as c:
+        rows = c.execute(select(review_posts.c.source_id, review_posts.c.platform, review_posts.c.channel)
+                         .where((review_posts.c.status != "retry") & (review_posts.c.created_at > since)))
+        return {(r.source_id, r.platform, r.channel) for r in rows}
+
+
 def reports_to_post(store: Store, since: dt.datetime) -> list[str]:
     """Reports with candidates waiting that came in since `since` (newest last)."""
     with store.begin() as c:
@@ -362,14 +371,21 @@ class CardSender:
         if not chans:
             return 0
         since = max(min(ch.created_at for ch in chans), now() - LOOKBACK)
+        done = await asyncio.to_thread(posted, self.store, since)
         sent = 0
+        per_channel: dict[tuple[str, str], int] = {}
         for source_id in await asyncio.to_thread(reports_to_post, self.store, since):
+            if all((source_id, ch.platform, ch.channel) in done for ch in chans):
+                continue  # its cards are out (or given up): no need to read it again
             card = await asyncio.to_thread(load_card, self.store, source_id)
             if card is None or not any(i.open for i in card.items):
                 continue
             for ch in chans:
-                if ch.briefing != card.briefing:
+                if ch.briefing != card.briefing or (source_id, ch.platform, ch.channel) in done:
                     continue
+                if per_channel.get((ch.platform, ch.channel), 0) >= MAX_CARDS_PER_ROUND:
+                    continue  # a feed added with fifty old items does not flood the channel at once
+                per_channel[(ch.platform, ch.channel)] = per_channel.get((ch.platform, ch.channel), 0) + 1
                 if not (await asyncio.to_thread(claim_post, self.store, source_id, ch.platform, ch.channel)
                         or await asyncio.to_thread(retake_post, self.store, source_id, ch.platform, ch.channel)):
                     continue

@@ -100,3 +100,19 @@ async def test_a_card_that_could_not_be_posted_for_a_passing_reason_is_posted_ne
         assert await sender.run() == 1 and await sender.run() == 0
         assert [(p["status"], p["attempts"]) for p in rc.posts(store)] == [("sent", 2)]
         assert len(slack.messages("C0REVIEW")) == 1
+
+
+async def test_many_new_reports_come_ten_cards_a_round(sqlite_url: str, tmp_path) -> None:  # noqa: ANN001
+    store = make_store(sqlite_url)
+    text = (REPORTS / "2025-12-24-toll-rises.txt").read_text(encoding="utf-8")
+    async with FakeSlackAPI() as slack:
+        slack.add_channel("C0REVIEW")
+        settings = load_settings(database_url=sqlite_url, slack_bot_token=TOKEN, slack_api_url=slack.base_url)
+        rc.set_review_channel(store, "default", "slack", "T0TEST", "C0REVIEW")
+        for n in range(12):
+            path = tmp_path / f"r{n}.txt"
+            path.write_text(f"Desk {n}\n\n{text}", encoding="utf-8")
+            await asyncio.to_thread(ingest, store, str(path))
+        sender = rc.CardSender(store, {"slack": SlackCardPoster(SlackPoster(settings).client)})
+        assert [await sender.run() for _ in range(3)] == [rc.MAX_CARDS_PER_ROUND, 12 - rc.MAX_CARDS_PER_ROUND, 0]
+        assert len(slack.messages("C0REVIEW")) == 12
