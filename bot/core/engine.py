@@ -742,6 +742,12 @@ class OfflineEngine:
             if before is not None:
                 evidence.insert(0, before.evidence)
                 said = f"{before.text} {best.text}"
+        if re.match(r"\s*(what|wat)\s+(did|does|do|has|have)\b", q, re.I):
+            # "What did the team find?": the team's next sentence ("It said ...") goes on answering.
+            after = self.index.after(best.text)
+            if after is not None:
+                evidence.append(after.evidence)
+                said = f"{said} {after.text}"
         cite.cite(evidence)
         text = f"According to “{source.title}” ({source.published_at.isoformat()}): {said}"
         return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,

@@ -355,6 +355,17 @@ class SentenceIndex:
         prev = self.sentences[s.n - 1]
         return prev if prev.source is s.source and prev.para == s.para else None
 
+    def after(self, text: str) -> Sentence | None:
+        """The next sentence of the same paragraph when it goes on about the same subject ("It said ...")."""
+        s = next((x for x in self.sentences if x.text in text or text in x.text), None)
+        if s is None:
+            return None
+        nxt = self.following(s)
+        if nxt is None or nxt.para != s.para or not re.match(r"(It|He|She|They|The\s+\w+)\s+(said|says|added|found|"
+                                                            r"reported|told)\b", nxt.text):
+            return None
+        return nxt
+
     def paragraph(self, s: Sentence) -> list[Sentence]:
         return [x for x in self.sentences if x.source is s.source and x.para == s.para]
 

@@ -265,7 +265,7 @@ class SourceAnswers:
             return None
         top = hits[0][0]
         # The first report of an event is nearest to when it happened; later ones recap it.
-        dated = [s for sc, s in hits if sc >= 0.85 * top and s.dates and not s.future]
+        dated = [s for sc, s in hits if sc >= 0.95 * top and s.dates and not s.future]
         if dated:
             return min(dated, key=lambda s: (s.when, s.n))
         return hits[0][1]
