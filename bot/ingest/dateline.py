@@ -11,6 +11,7 @@ language ("31 janvier 2025") is left to dateparser, imported only then.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ _YEAR = r"(?:19|20)\d\d"
 _WORD = r"[^\W\d_]{3,12}\.?"
 _WEEKDAY = r"(?:[^\W\d_]{3,12}\.?,?\s+)?"
 DATE_TOKEN = (rf"(?:{_WEEKDAY}(?:{_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?"
-              rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+{_WORD}(?:,?\s+{_YEAR})?"
+              rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?{_WORD}(?:,?\s+(?:de\s+)?{_YEAR})?"
               rf"|\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d\d-\d\d))")
 # Place names: capitalised words, joined by spaces, commas, slashes or a lower-case link ("Republic of Congo").
 _PLACE = (r"[A-Z][\w'’.-]*(?:(?:\s*[,/]\s*|\s+|\s+(?:of|de|du|des|del|la|le|el|al|and|the|es)\s+)"
@@ -101,16 +102,28 @@ def _parts(token: str) -> tuple[int, int, int | None] | None:
             continue
         return month, int(m["day"]), int(m["year"]) if m["year"] else None
     words = [w.rstrip(".,").lower() for w in re.findall(r"[^\W\d_]+\.?", token)]
-    if not words or all(w in WEEKDAYS or w[:3] in (d[:3] for d in WEEKDAYS) for w in words):
-        return None
-    import dateparser  # heavy: only for a dateline written in another language
-
     year = re.search(_YEAR, token)
-    parsed = dateparser.parse(token, settings={"REQUIRE_PARTS": ["day", "month"], "DATE_ORDER": "DMY",
-                                               "PREFER_DAY_OF_MONTH": "first"})
+    # Another language's month only with a year beside it: "number 12:" in a headline is no date.
+    if not words or year is None or all(w in WEEKDAYS or w[:3] in (d[:3] for d in WEEKDAYS) for w in words):
+        return None
+    parsed = _foreign(token)
     if parsed is None:
         return None
-    return parsed.month, parsed.day, int(year.group()) if year else None
+    return parsed[0], parsed[1], int(year.group())
+
+
+# Languages of wire copy a briefing may be fed; naming them keeps dateparser from trying its 200 locales.
+FOREIGN_LANGUAGES = ["fr", "es", "pt", "de", "it", "nl", "ru", "ar", "tr", "id", "sw"]
+
+
+@functools.lru_cache(maxsize=256)
+def _foreign(token: str) -> tuple[int, int] | None:
+    import dateparser  # heavy: only for a dateline written in another language
+
+    parsed = dateparser.parse(token, languages=FOREIGN_LANGUAGES,
+                              settings={"REQUIRE_PARTS": ["day", "month"], "DATE_ORDER": "DMY",
+                                        "PREFER_DAY_OF_MONTH": "first"})
+    return (parsed.month, parsed.day) if parsed is not None else None
 
 
 def _named_weekday(token: str, before: str = "") -> int | None:

@@ -251,8 +251,14 @@ def is_historic(text: str, report: dt.date) -> bool:
     return False
 
 
+# Most sentences hold no number at all: they skip every pattern below.
+_ANY_NUMBER = re.compile(rf"\d|\b(?:{_SMALL}|{_TEN}|hundred|thousand|million|dozen|half)\b", re.IGNORECASE)
+
+
 def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> list[FoundFigure]:
     text = s.text
+    if not _ANY_NUMBER.search(text):
+        return []
     as_of = as_of_date(text, report)
     out: list[tuple[int, FoundFigure]] = []
     taken: list[tuple[int, int]] = []

@@ -49,6 +49,8 @@ AS_ROLE = re.compile(rf"\b(?:named|appointed|nominated|installed|chose|picked)\s
 # "Corneille Nangaa, who leads the Congo River Alliance (AFC)"
 WHO_LEADS = re.compile(rf"{_NAME},\s+who\s+(?:leads|heads|chairs|runs|commands)\s+(?P<org>(?:the\s+)?[A-Z][^,;.()]{{2,60}}"
                        rf"(?:\s*\([A-Z]{{2,8}}\))?)")
+# Only a sentence naming an office (or who leads something) can name a person with one.
+_ANY_OFFICE = re.compile(rf"{_HEAD}|\bwho\s+(?:leads|heads|chairs|runs|commands)\b", re.IGNORECASE)
 _FORMER = re.compile(r"\b(?:former|ex-|late)\s*$", re.IGNORECASE)
 # Offices one person holds at a time: another name in one of them contradicts the briefing.
 UNIQUE_OFFICES = re.compile(r"^(?:Prime Minister|President|King|Premier|Foreign Minister|Defence Minister"
@@ -81,6 +83,8 @@ def people_in(sentences: list[Sentence], text: str = "", places: list[str] | Non
     doc = (text or " ".join(s.text for s in sentences)) + " " + " ".join(places or [])
     out: dict[str, Person] = {}
     for s in sentences:
+        if not _ANY_OFFICE.search(s.text):
+            continue
         for rx in (TITLED, ROLE_COMMA, NAME_COMMA, AS_ROLE, WHO_LEADS):
             for m in rx.finditer(s.text):
                 person = person_from(m, s, doc, rx is WHO_LEADS)

@@ -42,6 +42,7 @@ CORPUS = SHARED / "corpus"
     ("Section\n\nHeadline\n\nSurin, Thailand, December 25, 2025 - x", dt.date(2025, 12, 25), "Surin, Thailand"),
     ("Section\n\nHeadline\n\nLast updated: 3 March 2025 at 10:15 GMT\n\nText.", dt.date(2025, 3, 3), ""),
     ("Monde\n\nTitre\n\nKINSHASA, 31 janvier 2025 (Agence) - Plus de 700 morts.", dt.date(2025, 1, 31), "KINSHASA"),
+    ("Mundo\n\nTitular\n\nJARTUM, 3 de marzo de 2025 (Agencia) - Los combates.", dt.date(2025, 3, 3), "JARTUM"),
 ])
 def test_every_dateline_form(text: str, expected: dt.date, place: str) -> None:
     line = find_dateline(text, dt.date(2025, 3, 1))
@@ -53,6 +54,11 @@ def test_the_body_starts_at_the_dateline_paragraph() -> None:
     assert text[find_dateline(text).start:].startswith("(Agency) —")
     text = "Africa\n\nHeadline\n\nBy staff\nUpdated Sat 8 Feb 2025, 19:05 EAT\n\nDAR ES SALAAM — Leaders met."
     assert text[find_dateline(text).start:].startswith("Updated Sat")
+
+
+def test_a_headline_number_is_no_date() -> None:
+    text = "Border report number 12: fighting continues\n\nBangkok, Thailand (December 13, 2025) – The toll rose."
+    assert find_dateline(text).date == dt.date(2025, 12, 13)
 
 
 def test_the_first_line_is_a_section_never_a_date() -> None:
