@@ -82,8 +82,14 @@ def events_in(sentences: list[Sentence], report: dt.date, body_start: int = 0, d
     return out
 
 
+# A sentence naming no day or time to come has no event to date.
+_ANY_DAY = re.compile(rf"\b(?:{_WEEKDAY}|{_MONTH}|yesterday|tomorrow|next|within|later|coming)\b", re.IGNORECASE)
+
+
 def event_in(s: Sentence, report: dt.date, dateline_end: int = 0) -> FoundEvent | None:
     text = s.text
+    if not _ANY_DAY.search(text):
+        return None
     summary = (text[dateline_end - s.start:] if s.start < dateline_end < s.end else _DATELINE_PREFIX.sub("", text)).strip()
     phrases = [m for m in DATE_PHRASE.finditer(text) if m.start() >= dateline_end - s.start]
     vague = VAGUE_FUTURE.search(text)

@@ -252,6 +252,7 @@ def is_historic(text: str, report: dt.date) -> bool:
 
 
 # Most sentences hold no number at all: they skip every pattern below.
+_PARTS_WORD = re.compile(r"\b(?:among\s+them|including|of\s+whom)\b", re.IGNORECASE)
 _ANY_NUMBER = re.compile(rf"\d|\b(?:{_SMALL}|{_TEN}|hundred|thousand|million|dozen|half)\b", re.IGNORECASE)
 
 
@@ -316,7 +317,7 @@ def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> l
                                            m.start())
         add(m.start(), m.span("n"), FoundFigure(metric, value, None, qualifier_of(m["q"]), noun, scope, as_of, s,
                                                 loc_only, in_body))
-    for m in WITH_PARTS.finditer(text):
+    for m in WITH_PARTS.finditer(text) if _PARTS_WORD.search(text) else ():
         value = number(m["n"])
         if not value or preceded_by_date(text, m.start("n")):
             continue

@@ -50,7 +50,9 @@ AS_ROLE = re.compile(rf"\b(?:named|appointed|nominated|installed|chose|picked)\s
 WHO_LEADS = re.compile(rf"{_NAME},\s+who\s+(?:leads|heads|chairs|runs|commands)\s+(?P<org>(?:the\s+)?[A-Z][^,;.()]{{2,60}}"
                        rf"(?:\s*\([A-Z]{{2,8}}\))?)")
 # Only a sentence naming an office (or who leads something) can name a person with one.
-_ANY_OFFICE = re.compile(rf"{_HEAD}|\bwho\s+(?:leads|heads|chairs|runs|commands)\b", re.IGNORECASE)
+_ANY_OFFICE = re.compile(rf"\b{_HEAD}\b|\bwho\s+(?:leads|heads|chairs|runs|commands)\b", re.IGNORECASE)
+# An office right before a capitalised name: only then can TITLED match.
+_OFFICE_THEN_NAME = re.compile(rf"\b(?:{_HEAD}|{_HEAD_LOW})\s+(?:{_RANK}\s+)?[A-Z]")
 _FORMER = re.compile(r"\b(?:former|ex-|late)\s*$", re.IGNORECASE)
 # Offices one person holds at a time: another name in one of them contradicts the briefing.
 UNIQUE_OFFICES = re.compile(r"^(?:Prime Minister|President|King|Premier|Foreign Minister|Defence Minister"
@@ -86,6 +88,10 @@ def people_in(sentences: list[Sentence], text: str = "", places: list[str] | Non
         if not _ANY_OFFICE.search(s.text):
             continue
         for rx in (TITLED, ROLE_COMMA, NAME_COMMA, AS_ROLE, WHO_LEADS):
+            if rx is TITLED and not _OFFICE_THEN_NAME.search(s.text):
+                continue
+            if rx in (ROLE_COMMA, NAME_COMMA) and "," not in s.text:
+                continue
             for m in rx.finditer(s.text):
                 person = person_from(m, s, doc, rx is WHO_LEADS)
                 if person is None:

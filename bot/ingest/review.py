@@ -148,7 +148,10 @@ def figure_disagrees(conn: Connection, fig: Figure, known: Known, briefing: str 
     """Why a figure should wait for a person rather than be applied automatically: the briefing holds a count of
     the same thing from another source that it is far from (more than a third apart), or that it would
     lower although it is no older. Both are kept side by side once a reviewer approves it."""
-    query = select(figures.c.data).where(figures.c.metric == fig.metric).where(figures.c.source_id != fig.source_id)
+    query = (select(figures.c.data).where(figures.c.metric == fig.metric)
+             .where(func.lower(figures.c.scope) == fig.scope.strip().lower())
+             .where(figures.c.as_of >= fig.as_of - dt.timedelta(days=2))
+             .where(figures.c.source_id != fig.source_id))
     if briefing is not None:  # another conflict's counts say nothing about this one's
         query = query.where(figures.c.briefing == briefing)
     rows = conn.execute(query)
