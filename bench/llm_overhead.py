@@ -325,7 +325,7 @@ def main() -> int:
           f"(target p50 <= 20 ms, p99 <= 60 ms)")
     print()
     print(f"answer set ({faithful['faithful']} faithful, {faithful['unfaithful']} unfaithful; shipped briefing "
-          f"and both packs):")
+          f"and four packs, each ingested alone):")
     shown = faithful["faithful_shown"] / faithful["faithful"]
     print(f"  faithful shown:   {faithful['faithful_shown']}/{faithful['faithful']} = {shown:.1%}  (target >= 95%)")
     print(f"  unfaithful shown: {faithful['unfaithful_shown']}/{faithful['unfaithful']}  (must be 0)")
