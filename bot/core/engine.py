@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from bot.core.answer import Answer
 from bot.core.citations import Citer
 from bot.core.commands import day
+from bot.core.dates import question_dates
 from bot.core.figures import Series, is_headline, series_of
 from bot.core.models import (
     METRIC_WORDS,
@@ -467,7 +468,20 @@ class OfflineEngine:
     def sentence_coverage(self, q: str, qterms: list[str]) -> float:
         """How much of the question the best source sentence covers, its neighbour's names included."""
         hits = self.index.search(q, k=1)
-        return self.index.coverage(hits[0][1], set(qterms)) if hits else 0.0
+        if not hits:
+            return 0.0
+        s = hits[0][1]
+        groups = self.index.name_groups(q)
+        named = set().union(*groups) if groups else set()
+        # Dates count as matched when the sentence is about that day; names when any of their forms is there.
+        days = set(question_dates(q, self.index.as_of(self.briefing.as_of)))
+        rest = {t for t in qterms if t not in named and not (days and (t.isdigit() or t in MONTH_NAMES))}
+        parts = [self.index.coverage(s, rest)] if rest else []
+        if groups:
+            parts.append(self.index.name_cover(s, groups))
+        if days:
+            parts.append(1.0 if days & set(s.dates) else 0.0)
+        return sum(parts) / len(parts) if parts else 0.0
 
     def thin_actor(self, obj: object) -> bool:
         """An actor fact that says only who holds which office, as ingest names them in a report."""

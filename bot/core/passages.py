@@ -220,6 +220,8 @@ class SentenceIndex:
             group: set[str] = set()
             if t in self.name_terms and t in self.vocab:
                 group = {t} | self.demonyms(t)
+            if w.startswith("acr") and self.acronyms.get(w[3:]):
+                group = {t} | self.acronyms[w[3:]]  # "US" (kept apart from the pronoun) and "United States"
             if self.acronyms.get(w) and (group or t not in self.vocab):
                 group |= self.acronyms[w]  # "EAC" also matches "East African Community"
             if group:
@@ -318,7 +320,7 @@ class SentenceIndex:
             if speakers and all(g & set(s.tf) for g in speakers):
                 sc *= 1.5  # "what did X say": X's own sentence
             if asked_days and asked_days & set(s.dates):
-                sc *= 1.3
+                sc *= 1.5  # a question that names a day is about that day
             if quoted and any(p in s.text.lower() for p in quoted):
                 sc = sc * 3 + 10  # the words the question quotes
             out.append((sc, s))

@@ -23,6 +23,8 @@ from bot.core.text import STOPWORDS, stem, term, terms, words
 DISPUTE = re.compile(r"\b(den(y|ies|ied)|reject(s|ed)?\s+the|disputed?|contested|different\s+account|"
                      r"gave\s+a\s+different|contradict\w*|conflicting|accus\w+|blam\w+|called\s+(it|the\s+reports?)\s+"
                      r"(false|unjustified|wrong)|flat-out\s+wrong|i\s+don't\s+know|remains\s+disputed)\b", re.I)
+ANNOUNCED_DISPUTE = re.compile(r"\b(remains?|is|are|was|were)\s+(disputed|contested|unclear)\b|conflicting\s+accounts|"
+                               r"gave\s+a\s+different\s+account|accounts\s+differ", re.I)
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|without|didn't|wasn't|weren't|hasn't|haven't|won't|"
                       r"pulled\s+out|collapsed|called\s+off|cancel(l)?ed)\b", re.I)
 # Verbs whose opposite in a source sentence shows a question's premise is wrong.
@@ -443,6 +445,12 @@ class SourceAnswers:
             for s in near[:4]:
                 if s not in chosen:
                     chosen.append(s)
+                if ANNOUNCED_DISPUTE.search(s.text):
+                    # "How badly X was hit remains disputed." The sides follow in the next sentences.
+                    for nxt in self.index.paragraph(s):
+                        if nxt.n > s.n and nxt.n <= s.n + 3 and nxt not in chosen:
+                            chosen.append(nxt)
+                    break
                 nxt = self.index.following(s)
                 if nxt is not None and DISPUTE.search(nxt.text) and nxt not in chosen and len(chosen) < 5:
                     chosen.append(nxt)
@@ -452,7 +460,7 @@ class SourceAnswers:
             text = "This is contested. " + " ".join(s.text for s in chosen)
             return self.answer(q, text, chosen, "contested")
         if YES_NO.match(q) and near:
-            chosen = near[:2] if len(near) > 1 and hits[1][0] >= 0.65 * top else near[:1]
+            chosen = near[:2] if len(near) > 1 and hits[1][0] >= 0.6 * top else near[:1]
             chosen.sort(key=lambda s: (s.report, s.n))
             lead = "No — " if NEGATION.search(chosen[-1].text) else ""
             return self.answer(q, lead + " ".join(s.text for s in chosen), chosen, "yes_no")
