@@ -409,7 +409,7 @@ class SourceAnswers:
         if not ranked:
             return None
         ranked.sort(key=lambda p: (-p[0], p[1].n))
-        chosen = sorted((s for _, s in ranked[:4]), key=lambda s: s.n)
+        chosen = sorted((s for _, s in ranked[:5]), key=lambda s: s.n)
         text = "What to watch: " + " ".join(s.text for s in chosen)
         return self.answer(q, text, chosen, "watch")
 
@@ -433,7 +433,10 @@ class SourceAnswers:
             contra += [s for _, s in hits if DENIAL.search(s.text) and self.index.name_cover(s, groups) >= 0.5]
             if contra:
                 order = {s.n: i for i, (_, s) in enumerate(hits)}
-                chosen = sorted(set(contra), key=lambda s: order.get(s.n, 99))[:2]
+                ranked = sorted(set(contra), key=lambda s: order.get(s.n, 99))
+                # The first report of what really happened usually says why; the best match says it best.
+                first = min(ranked, key=lambda s: (s.report, s.n))
+                chosen = list(dict.fromkeys([first, *ranked]))[:2]
                 if hits[0][1] not in chosen:
                     chosen.append(hits[0][1])  # and what the sources do say on the matter
                 text = "The sources do not bear out that premise: " + " ".join(s.text for s in chosen)
