@@ -275,6 +275,10 @@ class FakeDiscord:
             data["type"] = 19
             data["message_reference"] = {"message_id": reply_to, "channel_id": data["channel_id"],
                                          **({} if dm else {"guild_id": self.guild_id})}
+            # Discord sends the message replied to along with the reply.
+            replied = next((m for m in self.messages[data["channel_id"]] if m["id"] == reply_to), None)
+            if replied is not None:
+                data["referenced_message"] = replied
         if not dm:
             data["guild_id"] = self.guild_id
             data["member"] = {"roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False,

@@ -26,10 +26,23 @@ class ReplyChains:
         else:
             ref = message.reference.message_id if message.reference else None
             key = self._chain.get(ref) if ref else None
+            if key is None and ref:
+                key = self._from_replied(message)
             if key is None:
                 key = f"discord:{message.channel.id}:{ref or message.id}"
         self.remember(message.id, key)
         return key
+
+    def _from_replied(self, message: discord.Message) -> str | None:
+        """A reply to one of the bot's answers that another process (a replica, or before a restart) sent:
+        the answer is itself a reply to the question that began the conversation."""
+        replied = message.reference.resolved if message.reference else None
+        if not isinstance(replied, discord.Message) or not replied.author.bot or replied.reference is None:
+            return None
+        question = replied.reference.message_id
+        if question is None:
+            return None
+        return self._chain.get(question) or f"discord:{message.channel.id}:{question}"
 
     def remember(self, message_id: int, key: str) -> None:
         self._chain[message_id] = key

@@ -58,3 +58,21 @@ async def test_a_ccd_user_in_ask(fake: FakeDiscord, bot) -> None:
         "ask", [option("question", "cc <@123456789012345678> how many people died?")]))
     text = text_of(data)
     assert "at least 11" in text.lower() and "does not cover" not in text
+
+
+async def test_a_reply_reaching_a_fresh_process_keeps_the_thread(fake: FakeDiscord, core) -> None:
+    """The process that answered is gone (a restart, or another replica answers): the reply still finds its
+    conversation, from the answer it replies to and the turns kept in the store."""
+    from tests.adapters.discord.conftest import start_service
+
+    first = await start_service(fake, core)
+    await fake.push_message("tell me about Hun Manet", mention_bot=True)
+    await answer_to(fake, fake.channel_id, 1)
+    answer_id = fake.messages[fake.channel_id][-1]["id"]
+    await first.stop()
+    second = await start_service(fake, core)
+    try:
+        await fake.push_message("what did he ask for?", mention_bot=True, reply_to=answer_id)
+        assert "satellite" in text_of(await answer_to(fake, fake.channel_id, 2))
+    finally:
+        await second.stop()
