@@ -233,6 +233,9 @@ async def ingest(a: argparse.Namespace) -> None:
             codes.append(proc.returncode)
             results += [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
         took = time.monotonic() - started
+        for r in results:
+            if r["code"]:
+                print("  failed:", r["file"].rsplit("/", 1)[-1], (r["err"] or r["out"]).strip().splitlines()[-1:], flush=True)
         with Store(url).engine.connect() as c:
             stored = c.execute(select(func.count()).select_from(sources)).scalar() - before
     expected = per * a.ingesters + 2

@@ -11,6 +11,7 @@ on imports, not on the database.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import os
@@ -35,6 +36,8 @@ def main(url: str, files: list[str]) -> int:
                 print(f"{type(exc).__name__}: {exc}", file=err)
                 code = 1
         worst = max(worst, code)
+        # A real `briefbot ingest` exits here, and its connections with it: drop this one's store.
+        gc.collect()
         print(json.dumps({"file": path, "code": code, "out": out.getvalue(), "err": err.getvalue()}), flush=True)
     return worst
 
