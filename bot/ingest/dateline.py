@@ -197,6 +197,67 @@ def find_dateline(text: str, default_year: Context = None, search_chars: int = 2
                 start = previous.start()
             return Dateline(date=date, place="", start=start, end=line.end())
         first, previous = False, line
+    return _loose_dateline(head, text, default_year)
+
+
+# Any date as a report's opening lines may write it, found anywhere in a line: "2025-05-13T09:30Z",
+# "19-Sep-2023", "30/09/2023", "21 Sep '23", "2nd of August 2024", "Oct. 28, 2025", "Sept 28".
+_Y = r"(?P<year>(?:19|20)\d\d|'\d\d)"
+LOOSE = [
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?!\d)"),
+    re.compile(r"(?<![\d.:/-])(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>(?:19|20)\d\d)(?!\d)"),
+    re.compile(rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s-]+(?P<month>{_MONTH})(?:[\s,-]+{_Y})?(?![\w'])",
+               re.IGNORECASE),
+    re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_Y})?(?![\w'])",
+               re.IGNORECASE),
+]
+
+
+def _loose(line: str) -> tuple[str, int, int, bool] | None:
+    """The first date written anywhere in the line, as "D Month [YYYY]" for `_dated`, with its span and whether
+    it names a year; numbers alone are read day first, unless only the other order makes a date."""
+    found = []
+    for rx in LOOSE:
+        m = rx.search(line)
+        if m is None:
+            continue
+        month = int(m["month"]) if m["month"].isdigit() else month_number(m["month"])
+        day = int(m["day"])
+        if m["month"].isdigit() and month is not None and month > 12 and day <= 12:
+            day, month = month, day
+        if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
+            continue
+        year = m["year"]
+        if year and year.startswith("'"):
+            year = f"20{year[1:]}"
+        token = f"{day} {list(MONTHS)[month - 1].capitalize()}" + (f" {year}" if year else "")
+        found.append((m.start(), token, m.end(), bool(year)))
+    if not found:
+        return None
+    start, token, end, has_year = min(found)
+    return token, start, end, has_year
+
+
+def _loose_dateline(head: str, text: str, context: Context) -> Dateline | None:
+    """A date in the opening lines that no dateline pattern above knows ("Srinagar | 10/05/2025", "Dateline:
+    New Delhi, 26th April 2025", "Last updated: 2025-05-13T09:30Z"): the first line after the section name
+    whose opening holds a dated day, or a short line holding a day without a year."""
+    lines = [m for m in re.finditer(r"[^\n]+", head) if m.group().strip()][1:9]
+    for line in lines:
+        text_line = line.group()
+        found = _loose(text_line[:90])
+        if found is None:
+            continue
+        token, start, end, has_year = found
+        if not has_year and len(text_line.strip()) > 60:
+            continue  # "on May 7" in a body sentence is an event, not the report's date
+        date = _dated(token, text, context, text_line[:start])
+        if date is None:
+            continue
+        short = len(text_line.strip()) <= 100
+        rest = re.match(rf"[ \t]*(?:\([^()\n]{{1,40}}\)[ \t]*)?(?:{_DASH}+|[|·])?", text_line[end:])
+        stop = line.end() if short else line.start() + end + (rest.end() if rest else 0)
+        return Dateline(date=date, place="", start=line.start(), end=stop)
     return None
 
 

@@ -110,3 +110,31 @@ MONDAY = dt.date(2025, 2, 17)
 ])
 def test_weekdays_resolve_against_the_report(phrase: str, future: bool, expected: dt.date) -> None:
     assert resolve_day(phrase, MONDAY, future=future) == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # Forms from packs written later, without reading this code: a date anywhere in an opening line.
+    ("Pahalgam / Srinagar — Tue 22 Apr 2025, 23:40 IST", dt.date(2025, 4, 22)),
+    ("Dateline: New Delhi, 26th April 2025", dt.date(2025, 4, 26)),
+    ("Srinagar | 10/05/2025", dt.date(2025, 5, 10)),
+    ("Last updated: 2025-05-13T09:30Z", dt.date(2025, 5, 13)),
+    ("BAKU/YEREVAN · 19-Sep-2023 ·", dt.date(2023, 9, 19)),
+    ("Yevlakh (Azerbaijan) | 21 Sep '23", dt.date(2023, 9, 21)),
+    ("Goris, Armenia — Posted: 26 Sep 2023 21:30 GMT+4", dt.date(2023, 9, 26)),
+    ("From our correspondent in Yerevan\nDate: 30/09/2023", dt.date(2023, 9, 30)),
+    ("By a staff reporter | 17 Sep 2024 | 21:10 GMT", dt.date(2024, 9, 17)),
+    ("(Wire) -- Wednesday 2 October 2024", dt.date(2024, 10, 2)),
+    ("Sidon & Jerusalem, October 14th, 2024 – A drone struck a base on Sunday evening.", dt.date(2024, 10, 14)),
+    ("Dateline: Geneva/El Fasher, 2nd of August 2024", dt.date(2024, 8, 2)),
+    ("NAIROBI (Wire) | Sun 26 Jan 2025, 18:40 EAT", dt.date(2025, 1, 26)),
+    ("Washington | 12/31/2024", dt.date(2024, 12, 31)),  # only month first makes a date
+])
+def test_a_date_anywhere_in_an_opening_line(line: str, expected: dt.date) -> None:
+    found = find_dateline(f"Section\n\nA headline about strikes and talks\n\n{line}\n\nThe body says more on Monday.")
+    assert found is not None and found.date == expected
+
+
+def test_a_body_sentence_naming_a_day_is_not_the_reports_date() -> None:
+    text = ("Section\n\nHeadline\n\nFighting went on across the region as officials said talks set for May 7 "
+            "would go ahead despite the shelling overnight and the rising toll.\n")
+    assert find_dateline(text) is None
