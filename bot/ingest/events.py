@@ -15,6 +15,7 @@ _WEEKDAY = "|".join(d.title() for d in WEEKDAYS)
 DATE_PHRASE = re.compile(
     rf"\b(?i:on)\s+(?:(?:{_WEEKDAY}),?\s+)?(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH}))(?:,?\s+(?:19|20)\d\d)?\b"
+    rf"|\b(?i:in\s+the\s+(?:early|small)\s+hours\s+of|early|late)\s+(?:{_WEEKDAY})\b"
     rf"|\b(?i:on|next|last|for|by|until)\s+(?:{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b"
     rf"|\b(?i:for|by|until)\s+(?:the\s+)?(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH}))\b"
     rf"|\b(?:yesterday|tomorrow)\b")

@@ -178,11 +178,16 @@ def actor_candidate(p: Person, source: Source, known: Known) -> Candidate | None
     role = p.role[0].lower() + p.role[1:] if p.former else p.role
     # The report's title stays out: its words would make this profile match questions about the story.
     statement = f"{p.name} is {'a' if p.former else 'the'} {role}."
+    keywords = sorted(content_words(p.role))
+    if p.appointed:
+        # "named X as the new chief of staff": who replaced whom is asked of such a sentence.
+        statement = f"{p.name} was named the new {role}: {p.sentence.text}"
+        keywords += ["named", "appointed", "new", "replaced", "replacement", "successor"]
     aliases = [p.name.split()[-1], p.quote] if len(p.name.split()) > 1 else [p.quote]
     if p.rank:
         aliases.append(f"{p.rank} {p.name}")
     actor = Actor(id=slug(p.name), name=p.name, aliases=aliases, kind="person", country=p.country, role=p.role,
-                  statement=statement, keywords=sorted(content_words(p.role)), evidence=ev)
+                  statement=statement, keywords=keywords, evidence=ev)
     return Candidate("actor", actor, f"{p.name} — {p.role}")
 
 

@@ -77,6 +77,7 @@ class Person:
     sentence: Sentence
     quote: str  # the phrase naming the person with the role
     rank: str = ""
+    appointed: bool = False  # "named X as the new chief of staff"
 
 
 def people_in(sentences: list[Sentence], text: str = "", places: list[str] | None = None) -> list[Person]:
@@ -96,6 +97,7 @@ def people_in(sentences: list[Sentence], text: str = "", places: list[str] | Non
                 person = person_from(m, s, doc, rx is WHO_LEADS)
                 if person is None:
                     continue
+                person.appointed = rx is AS_ROLE
                 key = person.name.lower()
                 have = out.get(key)
                 # The fullest office wins ("Prime Minister of Congo" over "Prime Minister").

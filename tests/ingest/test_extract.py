@@ -144,3 +144,18 @@ def test_events_and_plans(sentence: str, report: dt.date, kind: str, date: dt.da
 
     (e,) = events_in(sentences(sentence), report)
     assert (e.kind, e.date, e.future, e.status) == (kind, date, future, status)
+
+
+def test_an_appointment_says_who_was_named() -> None:
+    from bot.core.models import Source
+    from bot.ingest.extract import Known, extract
+
+    text = ("World\n\nStrikes\n\nJERUSALEM, June 22, 2025 (Wire) - Supreme Leader Ayatollah Ali Khamenei named "
+            "Abdolrahim Mousavi as the new chief of staff. The United States struck three sites in the early hours "
+            "of Sunday.\n")
+    out = extract(Source(id="s", title="t", published_at=dt.date(2025, 6, 22), text=text), Known())
+    (named,) = [c.fact for c in out if c.kind == "actor" and c.fact.name == "Abdolrahim Mousavi"]
+    assert named.statement.startswith("Abdolrahim Mousavi was named the new Chief of Staff") and \
+        "replaced" in named.keywords
+    assert [c.fact.when.date for c in out if c.kind == "event" and "struck" in c.fact.statement] == \
+        [dt.date(2025, 6, 22)]
