@@ -8,11 +8,13 @@ recognises a question in another language, and reads a follow-up against its con
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.core.answer import Answer
 from bot.core.conversation import Conversations, Reader, Turn, about_previous, more_about
+from bot.core.gloss import gloss
 from bot.core.language import detect_language, not_english_text
 from bot.core.manners import (
     bye_text,
@@ -34,6 +36,7 @@ class Prepared:
     reply: Reply | None = None  # small talk or another language: answered without the engine
     answer: Answer | None = None  # a question about the previous answer, answered from its facts
     language: str = ""
+    glossed: bool = False  # a question in another language read word for word into English (bot.core.gloss)
     history: list[Turn] = field(default_factory=list)  # the conversation's turns before this question
 
 
@@ -69,6 +72,9 @@ class Dialogue:
         question = strip_pleasantries(asked) or asked
         language = detect_language(question) or ""
         if language and not other_languages:
+            english = gloss(question, language, known_word(engine))
+            if english:
+                return Prepared(asked=asked, question=english, language=language, glossed=True)
             return Prepared(asked=asked, language=language,
                             reply=chat_reply(asked, not_english_text(language), found=False))
         prepared = Prepared(asked=asked, question=question, language=language)
@@ -97,6 +103,16 @@ class Dialogue:
             if not prepared.answer.intent.endswith("more") or not answer.found:
                 turn.fact_ids, turn.citations = before.fact_ids, before.citations
         await self.conversations.add(asker.conversation, turn)
+
+
+def known_word(engine: object) -> Callable[[str], bool]:
+    """Whether the engine's briefing uses a word (any word, when the engine cannot tell)."""
+    vocab = getattr(engine, "vocab", None)
+    if vocab is None:
+        return lambda _word: True
+    from bot.core.text import term
+
+    return lambda word: term(word.lower()) in vocab
 
 
 def chat_reply(asked: str, text: str, found: bool) -> Reply:

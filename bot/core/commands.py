@@ -19,9 +19,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.answer import Answer, Answerer
-from bot.core.asking import Dialogue, as_asked
+from bot.core.asking import Dialogue, as_asked, chat_reply
 from bot.core.citations import Citer
 from bot.core.figures import METRIC_LABELS, Series, change_text, is_headline, series_of
+from bot.core.gloss import glossed_note
+from bot.core.language import not_english_text
 from bot.core.manners import help_text
 from bot.core.models import Briefing, Claim, DateRef, Event
 from bot.core.reply import Asker, Reply, ReplyField, Section
@@ -448,6 +450,11 @@ class Core:
             prepared.reply.briefing = prepared.reply.briefing or chosen
             return prepared.reply
         ans = prepared.answer
+        if ans is None and prepared.glossed:
+            ans = await answerer.answer(prepared.question, asker)
+            if not ans.found:
+                return chat_reply(prepared.asked, not_english_text(prepared.language), found=False)
+            ans.prefix(glossed_note(prepared.language))
         if ans is None:
             if prepared.language:
                 asker = dataclasses.replace(asker, language=prepared.language)
