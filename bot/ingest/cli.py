@@ -64,28 +64,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.targets.count("-") > 1:
         raise CliError("'-' (stdin) can be given once")
     s, store = _store()
-    args.context = batch_context(args.targets) if len(args.targets) > 1 else []
+    args.context = batch_context(args.targets) if len(args.targets) > 1 else {}
     status = 0
     for target in args.targets:
         status = max(status, ingest_one(s, store, target, args))
     return status
 
 
-def batch_context(targets: list[str]) -> list:
-    """Full dates of the local files in the batch: they date the reports whose dateline has no year."""
+def batch_context(targets: list[str]) -> dict[str, object]:
+    """Each local file's context in the batch (bot.ingest.pipeline.batch_windows): the batch's full dates
+    date the reports whose dateline has no year, between their dated neighbours when given in date order."""
     from pathlib import Path
 
-    from bot.ingest.pipeline import full_dates
+    from bot.ingest.pipeline import batch_windows
 
-    texts = []
+    texts: list[str | None] = []
     for target in targets:
         path = Path(target)
+        text = None
         if target != "-" and path.is_file():
             try:
-                texts.append(path.read_text(encoding="utf-8", errors="replace")[:20000])
+                text = path.read_text(encoding="utf-8", errors="replace")[:20000]
             except OSError:
-                continue  # the ingest of that file says what is wrong with it
-    return full_dates(texts)
+                pass  # the ingest of that file says what is wrong with it
+        texts.append(text)
+    return dict(zip(targets, batch_windows(texts), strict=True))
 
 
 def ingest_one(s, store, target: str, args: argparse.Namespace) -> int:  # noqa: ANN001 - Settings, Store
@@ -107,7 +110,7 @@ def ingest_one(s, store, target: str, args: argparse.Namespace) -> int:  # noqa:
         result = ingest(store, target, title=args.title, publisher=args.publisher, published=args.published,
                         max_bytes=s.ingest_max_bytes, timeout=s.ingest_timeout, auto_approve=s.ingest_auto_approve,
                         extractor=extractor, briefing=args.briefing, briefing_title=args.briefing_title,
-                        auto_file=args.briefing is None, context=args.context)
+                        auto_file=args.briefing is None, context=args.context.get(target))
     except IngestError as exc:
         print(f"briefbot: {target + ': ' if several else ''}{exc}", file=sys.stderr)
         return 2

@@ -57,8 +57,18 @@ AGENCY_LEAD = re.compile(rf"^[ \t]*(?:[A-Z][\w .'’/-]{{0,40}})?\([^()\n]{{1,40
 WHAT_WAS_LOOKED_FOR = ("looked for a dateline in the opening lines (“City, Month D, YYYY –”, “City (Month D, "
                        "YYYY) –”, “CITY, Mon D (Agency) -”, “City, DD.MM.YYYY —”), a line holding only a date "
                        "(“Published 22 June 2025”, “Updated Sat 8 Feb 2025, 19:05 EAT”) and the page's metadata")
-# What dates a year-less dateline: a year, a date, or the dates of the briefing's reports.
-Context = int | dt.date | Sequence[dt.date] | None
+@dataclass(frozen=True)
+class Window:
+    """Reports given in order (a batch whose dated reports run oldest to newest): one without a year falls
+    between the dated reports given before and after it; `anchors` date it otherwise."""
+
+    anchors: tuple[dt.date, ...]
+    after: dt.date | None = None
+    before: dt.date | None = None
+
+
+# What dates a year-less dateline: a year, a date, the dates of the briefing's reports, or a Window.
+Context = int | dt.date | Sequence[dt.date] | Window | None
 
 
 @dataclass
@@ -148,6 +158,9 @@ def _dated(token: str, text: str, context: Context, before: str = "") -> dt.date
             return dt.date(year, month, day)
         except ValueError:
             return None
+    window = context if isinstance(context, Window) else None
+    if window is not None:
+        context = list(window.anchors)
     full = [d for d in (parse_date(m.group(0)) for rx in (MONTH_DAY, DAY_MONTH, ISO, NUMERIC)
                         for m in rx.finditer(text) if m["year"]) if d is not None]
     if full:
@@ -168,6 +181,10 @@ def _dated(token: str, text: str, context: Context, before: str = "") -> dt.date
             continue
     # A report is not dated after today.
     options = [d for d in options if d <= dt.date.today() + dt.timedelta(days=1)] or options
+    if window is not None and (window.after or window.before):
+        inside = [d for d in options if (window.after is None or d >= window.after)
+                  and (window.before is None or d <= window.before)]
+        options = inside or options
     weekday = _named_weekday(token, before)
     if weekday is not None and any(d.weekday() == weekday for d in options):
         options = [d for d in options if d.weekday() == weekday]

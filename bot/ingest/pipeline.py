@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.core.models import Source
 from bot.core.store import Store, StoreError, check_name, sources, text_sha256
 from bot.ingest import IngestError
-from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, find_dateline, parse_date
+from bot.ingest.dateline import WHAT_WAS_LOOKED_FOR, Context, Window, find_dateline, parse_date
 from bot.ingest.extract import FLAG_REASON, Candidate, Known, extract
 from bot.ingest.fetch import Fetched, fetch
 from bot.ingest.filing import file_under
@@ -51,7 +51,7 @@ def ingest(store: Store, target: str, *, title: str | None = None, publisher: st
            published: str | dt.date | None = None, max_bytes: int = 2 * 1024 * 1024, timeout: float = 15.0,
            auto_approve: bool = False, today: dt.date | None = None, extractor: Extractor | None = None,
            briefing: str | None = None, briefing_title: str = "", auto_file: bool = False,
-           context: list[dt.date] | None = None) -> Ingested:
+           context: list[dt.date] | Window | None = None) -> Ingested:
     """Ingest PATH, URL or '-' into BRIEFING (created when new). Without one: with `auto_file`, the
     briefing the report clearly belongs to (IngestError listing them when that is unclear), else the
     default one. IngestError for unusable input; the store is then untouched."""
@@ -65,7 +65,7 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
                 published: str | dt.date | None = None, auto_approve: bool = False,
                 today: dt.date | None = None, extractor: Extractor | None = None,
                 briefing: str | None = None, briefing_title: str = "", auto_file: bool = False,
-                context: list[dt.date] | None = None) -> Ingested:
+                context: list[dt.date] | Window | None = None) -> Ingested:
     """`context`: dates of reports that come with this one (a batch), for a dateline without a year."""
     text = fetched.text
     if not text.strip():
@@ -82,8 +82,12 @@ def ingest_text(store: Store, fetched: Fetched, *, title: str | None = None, pub
         return Ingested(existing, report_title, dt.date.today(), duplicate=True, briefing=owner)
     if briefing is not None:
         check_name(briefing)
-    date = report_date(fetched, published,
-                       today or [*(context or []), *report_dates(store, briefing)] or dt.date.today())
+    stored = report_dates(store, briefing)
+    if isinstance(context, Window):  # a batch in date order: its neighbours bound the year
+        around: Context = Window((*context.anchors, *stored), context.after, context.before)
+    else:
+        around = [*(context or []), *stored]
+    date = report_date(fetched, published, today or around or dt.date.today())
     if briefing is None:
         briefing = file_under(store, text) if auto_file else store.default_name()
     with store.begin() as conn:
@@ -186,24 +190,34 @@ def report_dates(store: Store, briefing: str | None = None) -> list[dt.date]:
         return list(conn.execute(query).scalars())
 
 
-def full_dates(texts: list[str]) -> list[dt.date]:
-    """The dates of the reports whose dateline gives the year (the same date whatever the context):
-    the context that dates the others of a batch ingested together, such as a new briefing's first reports."""
+def full_date(text: str) -> dt.date | None:
+    early = find_dateline(text, [dt.date(1990, 1, 1)])
+    late = find_dateline(text, [dt.date(2090, 1, 1)])
+    return early.date if early is not None and late is not None and early.date == late.date else None
+
+
+def batch_windows(texts: list[str | None]) -> list[Window]:
+    """Each report's context in a batch: the batch's full dates, and when those run oldest to newest in the
+    order given (reports named in date order, as files usually are), the dated neighbours of each report."""
+    dates = [full_date(t) if t is not None else None for t in texts]
+    known = [d for d in dates if d is not None]
+    ordered = known == sorted(known)
     out = []
-    for text in texts:
-        early = find_dateline(text, [dt.date(1990, 1, 1)])
-        late = find_dateline(text, [dt.date(2090, 1, 1)])
-        if early is not None and late is not None and early.date == late.date:
-            out.append(early.date)
+    for i in range(len(texts)):
+        after = max((d for d in dates[:i] if d is not None), default=None) if ordered else None
+        before = min((d for d in dates[i + 1:] if d is not None), default=None) if ordered else None
+        out.append(Window(tuple(known), after, before))
     return out
 
 
-def report_date(fetched: Fetched, published: str | dt.date | None, today: dt.date | list[dt.date]) -> dt.date:
+def report_date(fetched: Fetched, published: str | dt.date | None, today: Context) -> dt.date:
     """--published, else the dateline, else the page's metadata date; a report with none is refused."""
     if isinstance(published, dt.date):
         return published
     if published:
-        date = parse_date(published, (today if isinstance(today, dt.date) else max(today)).year)
+        year = today.year if isinstance(today, dt.date) else today if isinstance(today, int) else max(
+            today.anchors if isinstance(today, Window) else today or [dt.date.today()]).year
+        date = parse_date(published, year)
         if date is None:
             raise IngestError(f"--published {published!r}: not a date (use YYYY-MM-DD)")
         return date

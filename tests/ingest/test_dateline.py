@@ -138,3 +138,18 @@ def test_a_body_sentence_naming_a_day_is_not_the_reports_date() -> None:
     text = ("Section\n\nHeadline\n\nFighting went on across the region as officials said talks set for May 7 "
             "would go ahead despite the shelling overnight and the rising toll.\n")
     assert find_dateline(text) is None
+
+
+def test_a_yearless_report_in_an_ordered_batch_falls_after_the_one_before_it() -> None:
+    from bot.ingest.pipeline import batch_windows
+
+    dated = "Section\n\nHeadline {n}\n\nPORT SUDAN, Sudan — {d} — The body.\n"
+    texts = [dated.format(n=1, d="June 14, 2024"), dated.format(n=2, d="January 26, 2025"),
+             dated.format(n=3, d="April 16, 2025"), "Section\n\nHeadline 4\n\nTAWILA, Oct 30 — The body.\n"]
+    windows = batch_windows(texts)
+    assert windows[3].after == dt.date(2025, 4, 16) and windows[3].before is None
+    # Nearest to any dated report would be 30 Oct 2024; given last, after 16 April 2025, it is 2025.
+    assert find_dateline(texts[3], windows[3]).date == dt.date(2025, 10, 30)
+    # Reports not given in date order bound nothing: the nearest year is kept.
+    shuffled = batch_windows([texts[2], texts[0], texts[3]])
+    assert shuffled[2].after is None and find_dateline(texts[3], shuffled[2]).date == dt.date(2024, 10, 30)
