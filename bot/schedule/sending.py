@@ -90,9 +90,9 @@ class Limits:
 
 # The platforms' documented limits for posting: Slack allows about one message per second per
 # channel; Discord five per five seconds per channel and 50 requests per second per bot overall (we
-# pace at 44 a second, and never let more than 47 go in any second: discord.py's own retries of a 5xx
+# pace at 40 a second, and never let more than 44 go in any second: discord.py's own retries of a 5xx
 # and network jitter need the rest).
-LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=44.0, burst=47)}
+LIMITS = {"slack": Limits(per_channel=1.0), "discord": Limits(per_channel=1.0, per_platform=40.0, burst=44)}
 CHANNEL_MARGIN = 0.05  # seconds added after a channel's last post, for clock and network jitter
 
 
