@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from bot.ingest.dateline import MONTHS, resolve_day
-from bot.ingest.sides import adjective_of, is_side_word, place_in, possessive_owner, speaker
+from bot.ingest.sides import WEEKDAY_OR_MONTH, adjective_of, is_side_word, place_in, possessive_owner, speaker
 from bot.ingest.text import Sentence
 
 _WORDS = {w: i for i, w in enumerate(
@@ -54,7 +54,7 @@ _NP_WORD = r"(?:of\s+(?:its|their|the)\s+)?[A-Za-z'’-]+"
 SUBJECT = re.compile(
     rf"(?:\bbetween\s+)?(?:(?P<q>{QUAL})\s+)?\b(?P<n>{NUM})(?:\s*(?:-|–|to|and)\s*(?P<n2>{NUM}))?\b"
     rf"(?P<np>(?:\s+{_NP_WORD}){{0,6}}?)"
-    rf"\s+(?:(?:have|has|had|were|was|are|is|being|remain|remains|remained)\s+)?(?:(?:now|also|reportedly|since|already|so\s+far)\s+)?"
+    rf"\s+(?:(?:have|has|had|were|was|are|is|being|remain|remains|remained)\s+)?(?:(?:now|also|reportedly|since|already|so\s+far|still)\s+)?"
     rf"(?:been\s+)?(?:(?:reportedly|confirmed|officially)\s+)?(?:{_VERBS})\b", re.IGNORECASE)
 # "killing at least 21 people", "displaced some 500,000 people", "left 12 soldiers dead"
 OBJECT = re.compile(
@@ -206,7 +206,7 @@ def _figures_in(sentences: list[Sentence], report: dt.date, body_start: int, tex
         para = text.rfind("\n", 0, s.start) if text else -1
         opening = re.match(r"^(?:[^\n]{0,80}?\s[–—-]\s+)?(?:In|Across|Inside)\s+(?P<p>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})"
                            r"(?:\s+(?:on|in|at|by)\s+[^,]{1,30})?,", s.text)
-        if opening:
+        if opening and not WEEKDAY_OR_MONTH.match(re.sub(r"['’]s$", "", opening["p"].split()[0])):
             lead_place[para] = opening["p"]
         figs = figures_in_sentence(s, report, in_body=s.start >= body_start)
         for f in figs:
@@ -337,7 +337,7 @@ def figures_in_sentence(s: Sentence, report: dt.date, in_body: bool = True) -> l
         metric = next(name for name, _ in VERB_METRIC if m[f"v_{name}"])
         for q, n, np in (("q", "n", "np"), ("q2", "n2", "np2")):
             value, head = number(m[n]), (m[np] or "").strip()
-            if not value or any(w in _BAD_NP or w.isdigit() for w in head.lower().split()):
+            if not value or any(w in _BAD_NP or w in _NOT_NOUN or w.isdigit() for w in head.lower().split()):
                 continue
             scope, noun, loc_only = scope_of(head, "", text, m.start())
             add(m.start(n), m.span(n), FoundFigure(metric, value, None, qualifier_of(m[q]), noun, scope or head.lower(),
@@ -382,8 +382,10 @@ def subject_figure(m: re.Match, s: Sentence, as_of: dt.date, before: list, in_bo
         return None
     np = (m["np"] or "").strip()
     np_words = np.lower().split()
-    if any(w in _BAD_NP or re.search(r"\d", w) for w in np_words):
+    if any(w in _BAD_NP or w in _NOT_NOUN or re.search(r"\d", w) for w in np_words):
         return None
+    if np_words and all(w in ("of", "the", "its", "their", "those", "these") for w in np_words):
+        return None  # "180 of the killed": a part of a count named elsewhere
     metric = next(name for name, _ in VERB_METRIC if m[f"v_{name}"])
     value = number(m["n"])
     if value is None or value == 0:
@@ -583,6 +585,9 @@ _SINCE = re.compile(r"\bsince\s+(?P<when>the\s+(?:start|beginning)\s+of\s+(?:the
                     r"|(?:early\s+|late\s+|mid-)?[A-Z][a-z]+(?:\s+\d{1,2})?|\d{1,2}\s+[A-Z][a-z]+)\b")
 _EARLIER = re.compile(r"\b(?P<n>a|one|two|three|four|\d+)\s+(?P<unit>day|week)s?\s+(?:earlier|before|ago)\b",
                       re.IGNORECASE)
+# Words that never name who was counted: a verb or another metric ("20 people had died and 300 had ...").
+_NOT_NOUN = {"had", "have", "has", "was", "were", "been", "died", "killed", "injured", "wounded", "missing", "dead",
+             "detained", "displaced", "still"}
 _MONEY = re.compile(r"\s*(?:%|percent|per\s+cent|billion|dollars|baht|riel|usd|\$)", re.IGNORECASE)
 _INCREMENT = re.compile(r"\b(?:a\s+further|another|an\s+additional|additional)\s*$", re.IGNORECASE)
 # "four more Thai soldiers had died": an increment, not a count of its own.

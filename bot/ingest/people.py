@@ -63,7 +63,8 @@ _NOT_NAMES = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
               "Organization", "Organisation", "House", "Department", "Forces", "Army", "Guards", "Union", "Nations"}
 _ORG_WORD = re.compile(r"^(?:Committee|Commission|Council|Ministry|Office|Agency|Court|Bank|Group|Force|Forces"
                        r"|Mission|Assembly|Parliament|Party|Front|Alliance|Movement|Headquarters|Command)$")
-_ROLE_NOISE = re.compile(r"^(?:the|a|an|its|his|her|their|and|of|new|current|sitting|newly(?:[- ]appointed)?)\s+",
+_ROLE_NOISE = re.compile(r"^(?:(?:the|a|an|its|his|her|their|and|of|for|to|as|by|with|new|current|sitting"
+                         r"|newly(?:[- ]appointed)?)\s+)+",
                          re.IGNORECASE)
 
 
@@ -131,8 +132,14 @@ def person_from(m: re.Match, s: Sentence, doc: str, leads: bool = False) -> Pers
         if not title or not re.search(_HEAD, title) or re.fullmatch(_RANK, title) or re.match(r"(?i)and\b", raw_role):
             return None
         role = title
+        if owner is not None and re.fullmatch(r"(?i)its|his|her|their", owner):
+            owner = None
         if owner is None and adjective:
             owner = country_of(adjective, doc)
+            if owner == adjective:
+                # No country the report names goes with it: the adjective stays as written.
+                title, owner = f"{adjective} {title}", None
+                role = title
         if owner and " to " not in title.lower():
             role = f"{title} of {owner}"
         elif owner:
@@ -153,6 +160,7 @@ def split_adjective(role: str) -> tuple[str, str | None]:
             and re.search(_HEAD, first[1]) is not None and first[0] not in ("Deputy", "Foreign", "Defence", "Interior"):
         return first[1], first[0]
     if len(first) == 2 and first[0][:1].isupper() and re.match(_HEAD, first[1]) is not None \
+            and country_of(first[0], "") != first[0] \
             and first[0] not in ("Deputy", "Vice", "Acting", "Interim", "Foreign", "Defence", "Defense", "Interior",
                                  "Finance", "Health", "Supreme", "Senior", "Chief", "Press", "Prime", "Secretary"):
         # "Thai Foreign Minister" is caught above; a capitalised word that is not an office part ("Kenyan",
@@ -181,9 +189,6 @@ def country_of(adjective: str, doc: str) -> str:
             best = w
     if best:
         return best
-    for suffix, repl in (("ian", "ia"), ("an", "a"), ("ese", ""), ("i", "")):
-        if adjective.endswith(suffix) and len(adjective) > len(suffix) + 3:
-            return adjective[: -len(suffix)] + repl
     return adjective
 
 

@@ -141,8 +141,17 @@ _TIME_LEAD = re.compile(r"^(?:(?:a|one|two|three|\d+)\s+(?:days?|weeks?|months?)
                         r"|earlier|later|previously|last\s+\w+|this\s+\w+|on\s+\w+day)\s*,?\s+", re.IGNORECASE)
 
 
+_DAY_LEAD = re.compile(r"^(?:(?:early|late|by|on|in|from|until)\s+)*(?:(?:on|by)\s+)?(?:the\s+)?"
+                       r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|morning|afternoon|evening|night|today|yesterday)"
+                       r"(?:\s+(?:morning|afternoon|evening|night))?\s*,?\s+", re.IGNORECASE)
+
+
 def clean_who(who: str) -> str:
-    who = _TIME_LEAD.sub("", _LEAD.sub("", who.strip()))
+    who = re.sub(r"^(?:but|and|while|as|that|so)\s+", "", who.strip(), flags=re.IGNORECASE)
+    who = _TIME_LEAD.sub("", _LEAD.sub("", who))
+    who = _DAY_LEAD.sub("", _DAY_LEAD.sub("", who))
+    if re.match(r"(?:its|his|her|their)\b", who, re.IGNORECASE):
+        return ""  # "Its military": whose, the sentence does not say
     who = re.sub(r"(?:\s+(?:has|have|had|was|were|is|are|also|again|repeatedly|consistently|firmly|flatly|strongly"
                  r"|long|continues\s+to|continue\s+to|then|later|quickly|swiftly|publicly))+$", "", who)
     who = re.sub(r"^The\s+(?=[A-Za-z])", "the ", who)

@@ -136,3 +136,21 @@ def test_no_figure_from_text_addressed_to_a_model(injected: str) -> None:
     assert [(f.value, f.by) for f in figures] == [(30, "the health ministry")]
     (flag,) = [c for c in out if c.status == "flagged"]
     assert flag.kind == "note" and injected[:20] in flag.quote
+
+
+def test_a_time_and_a_pronoun_are_not_who_gives_a_figure() -> None:
+    figs = by_value("By midday the figure had risen to 26, and by Wednesday night he said 31 civilians had been "
+                    "killed and 57 wounded.")
+    assert (figs[31].metric, figs[31].by) == ("killed", "") and figs[57].metric == "injured"
+
+
+def test_a_share_of_a_count_named_elsewhere_is_no_figure() -> None:
+    figs = found("The ministry said 192 servicemen had been killed; 180 of the killed were identified.")
+    assert [(f.value, f.scope) for f in figs] == [(192, "servicemen")]
+
+
+def test_counts_after_a_comma_keep_their_own_metric() -> None:
+    figs = by_value("By Tuesday evening the office of the ombudsman said 68 people had been killed, 290 injured and "
+                    "105 were still missing.")
+    assert (figs[68].metric, figs[290].metric, figs[105].metric) == ("killed", "injured", "missing")
+    assert figs[68].by == "the office of the ombudsman"
