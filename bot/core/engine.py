@@ -500,7 +500,7 @@ class OfflineEngine:
             # "Who led ...?": a sentence that names people answers better than one that only matches words.
             asked = set(re.findall(r"\b[A-Z][\w'’-]+", q))
             hits = sorted(hits, key=lambda h: -h[0] * (1.4 if any(n not in asked for n in re.findall(
-                r"\b[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+", h[1].text)) else 1.0))
+                r"\b[A-Z][a-z][\w'’-]+\s+[A-Z][a-z][\w'’-]+", h[1].text)) else 0.5))
         text = hits[0][1].text
         for i, (_score, doc) in enumerate(ranked):
             if doc.kind == "passage" and text in doc.text:
@@ -638,6 +638,11 @@ class OfflineEngine:
             missing = f"what {kind_of.group(1)} of {kind_of.group(2)}"
         elif re.match(r"\s*where\b", low) and isinstance(obj, Event | Upcoming) and not getattr(obj, "place", None):
             missing = "where"
+        elif re.match(r"\s*where\b", low) and best.kind == "passage" and not any(
+                m.group(2) not in q for m in re.finditer(r"\b(in|at|near|outside|inside|from|into)\s+(?:the\s+)?"
+                                                         r"([A-Z][\w'’-]+)", best.text)
+                if m.group(2).lower() not in WEEKDAYS and m.group(2).lower() not in MONTH_NAMES):
+            missing = "where"  # the sentence names no place the question did not already give
         elif (which := re.search(r"\bwhich\s+(province|town|city|village|district)\b", low)) and not (
                 isinstance(obj, Event) and obj.place):
             missing = f"which {which.group(1)}"
