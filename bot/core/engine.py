@@ -172,6 +172,7 @@ class OfflineEngine:
         self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
                                 for a in briefing.actors}
         self.raw_words = sorted({w for doc in self.docs[:5000] for w in words(doc.text) if len(w) > 3})
+        self.anagrams = {"".join(sorted(w)): w for w in self.raw_words if w.isalpha()}
 
     # -- index ------------------------------------------------------------------------------------
     def _add(self, doc_id: str, kind: str, text: str, search_text: str, obj: object,
@@ -419,6 +420,11 @@ class OfflineEngine:
         # Typos keep their first letters; "difference" -> "differences" is another form, not a typo.
         if close and close[0][:2] == word[:2] and not (close[0].startswith(word) or word.startswith(close[0])):
             return close[0]
+        # Two letters swapped ("isreal" for "israel"): the same letters, the same first one.
+        swapped = self.anagrams.get("".join(sorted(word)))
+        if swapped and swapped != word and swapped[0] == word[0] and sum(a != b for a, b in zip(swapped, word,
+                                                                                               strict=False)) == 2:
+            return swapped
         return None
 
     def near_word(self, word: str) -> bool:
