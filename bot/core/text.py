@@ -197,6 +197,10 @@ _SHORTHAND = [(re.compile(p, re.I), r) for p, r in [
     (r"\bdef\b", "defence"), (r"\bmin\b", "minister"), (r"\bwat\b", "what"), (r"\babt\b", "about"),
     (r"\bu\b", "you"), (r"\br\b", "are"), (r"\bthx\b", "thanks"), (r"\bb4\b", "before"), (r"\bwk\b", "week"),
 ]]
+# The words that may be shorthand: most sentences hold none, and 25 passes each add up over every sentence
+# of a large briefing.
+_SHORTHAND_WORDS = frozenset("y fm fms fb mtg mtgs sat fri govt intl w n nos ppl bc def min wat abt u r thx b4 wk".split())
+_WORDISH = re.compile(r"\w+")
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "edly", "ed", "es", "s")
 
@@ -250,6 +254,8 @@ def term(word: str) -> str:
 
 def expand_shorthand(text: str) -> str:
     """'what did FMs say on sat' -> 'what did foreign ministers say on Saturday'."""
+    if "#" not in text and _SHORTHAND_WORDS.isdisjoint(_WORDISH.findall(text.lower())):
+        return text
     for pattern, replacement in _SHORTHAND:
         text = pattern.sub(replacement, text)
     return text
@@ -274,12 +280,18 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case words after phrase folding (possessive 's removed, numbers kept with their commas)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=100_000)
+def _words(text: str) -> tuple[str, ...]:
+    # The same source sentences are read again by every question that weighs their counts: fold them once.
     out = []
     for w in _WORD.findall(fold(text)):
         if w.endswith("'s"):
             w = w[:-2]
         out.append(w.replace(",", ""))
-    return out
+    return tuple(out)
 
 
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
