@@ -87,7 +87,7 @@ from bot.core.source_answers import (
     YES_NO,
     SourceAnswers,
 )
-from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, words
+from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, typo_distance, words
 
 QUESTION_START = re.compile(r"^\s*(who|whom|whose|what|when|where|which|why|how|did|does|do|is|are|was|were|has|"
                             r"have|had|can|could|will|would|should|tell|give|list|name)\b", re.I)
@@ -425,6 +425,13 @@ class OfflineEngine:
         if swapped and swapped != word and swapped[0] == word[0] and sum(a != b for a, b in zip(swapped, word,
                                                                                                strict=False)) == 2:
             return swapped
+        # A name typed by ear ("isreali", "fashir"): one edit in a short word, two in a long one, the same first
+        # letter, and only one word of the sources that near, or it is a guess.
+        limit = 1 if len(word) <= 7 else 2
+        near = {w for w in self.raw_words if w[0] == word[0] and abs(len(w) - len(word)) <= limit
+                and not (w.startswith(word) or word.startswith(w)) and typo_distance(word, w, limit) <= limit}
+        if len(near) == 1 or (near and len({stem(w) for w in near}) == 1):
+            return min(near, key=len)
         return None
 
     def near_word(self, word: str) -> bool:

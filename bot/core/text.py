@@ -297,3 +297,21 @@ def _words(text: str) -> tuple[str, ...]:
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """Concept/stem terms of a text, stop words dropped."""
     return [term(w) for w in words(text) if keep_stopwords or w not in STOPWORDS]
+
+
+def typo_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, change, swap two neighbours) from a to b; limit + 1 once it is past limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
