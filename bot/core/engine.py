@@ -172,6 +172,7 @@ class OfflineEngine:
         self.actor_all_terms = {a.id: set(terms(self._actor_words(a.id) + " " + (a.country or "")))
                                 for a in briefing.actors}
         self.raw_words = sorted({w for doc in self.docs[:5000] for w in words(doc.text) if len(w) > 3})
+        self.said = ""  # what an earlier part of a compound question already answered
         self.anagrams = {"".join(sorted(w)): w for w in self.raw_words if w.isalpha()}
 
     # -- index ------------------------------------------------------------------------------------
@@ -268,11 +269,13 @@ class OfflineEngine:
         names = list(dict.fromkeys(names))[:6]
         # Later parts lean on the first ("and with which weapons?") but must add something new.
         self.index.exclude = {s.n for s in self.index.sentences if s.text in answers[0].answer}
+        self.said = answers[0].answer
         try:
             for part in parts[1:]:
                 answers.append(self._answer_one(f"{part} {' '.join(names)}"))
         finally:
             self.index.exclude = set()
+            self.said = ""
         cites: list[Citation] = []
         texts = []
         for a in answers:
@@ -343,6 +346,8 @@ class OfflineEngine:
         if profile is not None:
             return profile
         ranked = self.rank(qterms, q)
+        if self.said:
+            ranked = [p for p in ranked if p[1].text not in self.said] or ranked
         # Structured facts answer first; the sources' own sentences where none fits.
         strange = [w for w in self.unknown_words(q) if len(w) > 3 and not self.near_word(w)
                        and not self.index.knows(w)]
