@@ -431,9 +431,10 @@ class OfflineEngine:
                                                                                                strict=False)) == 2:
             return swapped
         # A name typed by ear ("isreali", "fashir"): one edit in a short word, two in a long one, the same first
-        # letter, and only one word of the sources that near, or it is a guess.
+        # letter, and only one name of the sources that near, or it is a guess. Only names: an everyday word
+        # the sources never use ("change") is no typo of one they do ("chance").
         limit = 1 if len(word) <= 7 else 2
-        near = {w for w in self.raw_words if w[0] == word[0] and abs(len(w) - len(word)) <= limit
+        near = {w for w in self.index.name_words if w.isalpha() and w[0] == word[0] and abs(len(w) - len(word)) <= limit
                 and not (w.startswith(word) or word.startswith(w)) and typo_distance(word, w, limit) <= limit}
         if len(near) == 1 or (near and len({stem(w) for w in near}) == 1):
             return min(near, key=len)

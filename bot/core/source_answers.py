@@ -49,9 +49,12 @@ HISTORY = re.compile(r"\b(chang\w*|evolv\w*|over\s+time|history|trend|grow|grew|
                      r"progress\w*|develop\w*|since\s+(the\s+)?(start|beginning|first))\b", re.I)
 COMPARE = re.compile(r"\b(agree|disagree\w*|differ\w*|discrepanc\w*|gap|compare\w*|versus|vs\.?|conflicting|"
                      r"match|consistent|why\s+do\s+.*\b(give|have|report))\b", re.I)
+BACK_REFERENCE = re.compile(r"\b(?:the|both|these|those)\s+(?:two\s+|three\s+|twin\s+|same\s+)?(?:attacks|strikes|"
+                            r"blasts|explosions|incidents|assaults|raids|waves|bombings|attack|strike|blast|"
+                            r"explosion|assault|raid|bombing)\b", re.I)
 FIGURE_WORDS = frozenset(terms("people number figure figures toll count tally total many much latest current "
                                "overall so far death deaths dead casualties official officially according latest "
-                               "now agree disagree differ different why give such how changed evolve over time war "
+                               "now agree disagree differ different why give such how change changed evolve over time war "
                                "since history start beginning"))
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|about\s+\d+|a\s+few|several)"
                       r"\s+(hours?|days?|weeks?|months?|years?)\b|\bwithin\s+(a|one)\s+day\b|\bovernight\b", re.I)
@@ -144,7 +147,9 @@ class SourceAnswers:
                 # Two sides compared ("the ministry and the rights group") each match only their own names.
                 if groups and cover < (0.2 if compare else 0.6):
                     continue
-                topic = self.index.coverage(s, topical, ctx_weight=0.4) if topical else 1.0
+                # "The two attacks killed 37": the count is of the events the sentence before describes.
+                ctx_weight = 0.9 if BACK_REFERENCE.search(s.text) else 0.4
+                topic = self.index.coverage(s, topical, ctx_weight=ctx_weight) if topical else 1.0
                 rel = 0.6 * cover + 0.4 * topic if groups else topic
                 if not nouns and m.noun and not m.noun_before and not {term(w) for w in words(m.noun)} & PEOPLE_TERMS:
                     rel *= 0.7  # a toll question is about everyone, not "13 foreign soldiers"

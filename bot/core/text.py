@@ -76,6 +76,7 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "immediate": ("immediate", "immediately", "instantly", "straightaway", "effect"),
     "stance": ("stance", "position", "view", "views", "opinion"),
     "method": ("method", "methods", "way", "ways", "means", "approach", "mechanism"),
+    "radio": ("radio", "radios", "walkie", "walkies", "talkie", "talkies", "walkie-talkie", "walkie-talkies"),
     "satellite": ("satellite", "satellites", "imagery", "images", "image", "spy"),
     "intel": ("intelligence", "information-gathering", "surveillance", "reconnaissance"),
     "verify": ("verify", "verified", "verification", "verifying", "investigate", "investigation",

@@ -30,3 +30,4 @@ def test_a_misspelt_source_name_is_corrected_not_refused() -> None:
             tried += 1
     assert tried >= 3, names
     assert engine.correct("what happened to zqxwvy") == "what happened to zqxwvy"
+
