@@ -89,6 +89,9 @@ from bot.core.source_answers import (
 )
 from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, typo_distance, words
 
+# "He said ...", "Speaking in Arabic, he said ...": a quoted sentence whose speaker is named only before it.
+SPEAKER_PRONOUN = re.compile(r"^(?:[^.;:\"“]{0,40},\s*)?(?:he|she|it|they)\s+(?:said|says|added|told|vowed|warned|"
+                             r"denied|claimed|insisted|accused|called|urged|stated|announced|released)\b", re.I)
 QUESTION_START = re.compile(r"^\s*(who|whom|whose|what|when|where|which|why|how|did|does|do|is|are|was|were|has|"
                             r"have|had|can|could|will|would|should|tell|give|list|name)\b", re.I)
 # "What are the names of ...", "what did X call its operation": the answer must carry a name.
@@ -257,8 +260,27 @@ class OfflineEngine:
         q = self.index.expand_acronyms(q)
         parts = self.sources.split(q)
         if len(parts) > 1 and all(len(p.split()) >= 3 for p in parts) and QUESTION_START.match(parts[0]):
-            return self.compound(q, parts)
-        return self._answer_one(q)
+            return self.name_speaker(self.compound(q, parts))
+        return self.name_speaker(self._answer_one(q))
+
+    def name_speaker(self, ans: Answer) -> Answer:
+        """An answer opening on 'he said ...' also quotes the sentence before it in the report, which names him."""
+        first = next((c for c in ans.citations if c.quote in ans.answer), None) if ans.found else None
+        if first is None or not SPEAKER_PRONOUN.match(first.quote):
+            return ans
+        prev = self.index.before(first.quote)
+        if prev is None or prev.text in ans.answer or not any(t in self.index.name_terms for t in prev.tf):
+            return ans
+        cite = Citer(self.briefing)
+        if not cite.cite(prev.evidence):
+            return ans
+        extra = cite.citations[0]
+        extra.n = len(ans.citations) + 1
+        ans.citations.append(extra)
+        ans.answer = ans.answer.replace(first.quote, f"{prev.text} {first.quote}", 1)
+        if ans.marked:
+            ans.marked = ans.marked.replace(first.quote, f"{prev.text} [{extra.n}] {first.quote}", 1)
+        return ans
 
     def compound(self, q: str, parts: list[str]) -> Answer:
         """'Who leads X, and what did he vow?': each part answered, the later ones in the light of the first."""
