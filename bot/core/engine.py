@@ -74,6 +74,7 @@ from bot.core.reading import (
 )
 from bot.core.reply import Asker, Citation
 from bot.core.source_answers import (
+    ALIVE,
     BOTTOM,
     DAY_OF,
     FIRST,
@@ -330,6 +331,8 @@ class OfflineEngine:
         refusal = self.uncovered(q, qterms) or self.beyond_briefing(q)
         if refusal:
             return self.refuse(q, refusal, "not_covered")
+        if ALIVE.match(q) and (ans := self.sources.alive(q)):
+            return ans
         if (SPAN.search(q) or SPAN_BETWEEN.search(q)) and (ans := self.sources.span(q)):
             return ans
         if FIRST.search(q) and (ans := self.sources.first(q)):

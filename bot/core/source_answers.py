@@ -80,6 +80,8 @@ DENIAL = re.compile(r"\b(den(y|ies|ied)|no\s+such|not\s+(been\s+)?(called|held|c
                     r"deployed)|never\s+(took\s+place|happened|held)|rejects?\s+(the\s+)?(claim|report|accusation))\b",
                     re.I)
 YES_NO = re.compile(r"^\s*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+ALIVE = re.compile(r"^\s*(?:is|was)\s+(?P<who>.+?)\s+(?:still\s+)?(?:alive|living|dead|killed|assassinated)\b"
+                   r"|^\s*(?:did|has)\s+(?P<who2>.+?)\s+(?:survive|die|died)\b", re.I)
 WHY = re.compile(r"^\s*why\s+(did|does|do|is|are|was|were|has|have|had)\s+(?P<rest>.+)$", re.I)
 
 
@@ -473,6 +475,29 @@ class SourceAnswers:
             lead = "No — " if NEGATION.search(chosen[-1].text) else ""
             return self.answer(q, lead + " ".join(s.text for s in chosen), chosen, "yes_no")
         return None
+
+    def alive(self, q: str) -> Answer | None:
+        """'Is X still alive?', 'Was X killed?': the sentence that reports the person's death, or None."""
+        m = ALIVE.match(q)
+        if not m:
+            return None
+        who = m.group("who") or m.group("who2") or ""
+        names = [w for w in re.findall(r"[\w'’-]+", who) if term(w.lower()) in self.index.name_terms and len(w) > 2]
+        if not names:
+            return None
+        name = "|".join(re.escape(n) for n in names)
+        died = re.compile(rf"\b(?:{name})\b(?:'s|’s)?(?:,[^,.]{{0,80}},)?\s+(?:was|were|had\s+been|has\s+been|is|"
+                          rf"was\s+reported)\s+(?:killed|assassinated|dead|slain|executed)|\b(?:{name})\b\s+died\b|"
+                          rf"\b(?:killed|killing|killings\s+of|assassinated|assassination\s+of|death\s+of)\s+"
+                          rf"(?:[\w'’-]+\s+){{0,3}}(?:{name})\b(?!['’]s)", re.I)
+        found = [s for s in self.index.sentences if not s.flagged and died.search(s.text)]
+        if not found:
+            return None
+        first = min(found, key=lambda s: (s.report, s.n))
+        asks_dead = bool(re.search(r"\b(dead|killed|die|died|assassinated)\b", q, re.I)) and \
+            not re.search(r"\b(alive|survive)", q, re.I)
+        lead = "Yes — " if asks_dead else "No — "
+        return self.answer(q, lead + first.text, [first], "yes_no:death")
 
     def split(self, q: str) -> list[str]:
         parts = [p.strip(" ,;") for p in COMPOUND.split(q) if p and p.strip(" ,;")]
