@@ -90,6 +90,15 @@ from bot.core.source_answers import (
 )
 from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, typo_distance, words
 
+# An amount in a sentence: a number, or a number word ("two", "dozens", "a third").
+AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+                    r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|third|"
+                    r"quarter)\b", re.I)
+# "What did X say about ...?", "What did X's government say?": only a sentence where X speaks answers it.
+SAID_ASK = re.compile(r"^\s*what\s+(?:did|does|has|have|do)\s+(?P<who>.+?)\s+(?:say|said|think|make\s+of)\b", re.I)
+SPEECH = (r"(?:said|says|say|told|tells|stated|added|warned|urged|called|condemned|denounced|welcomed|described|"
+          r"accused|voiced|expressed|declared|announced|insisted|claimed|denied|argued|responded|replied|wrote|"
+          r"posted|statement|spokesman|spokeswoman|spokesperson)\b")
 # "He said ...", "Speaking in Arabic, he said ...": a quoted sentence whose speaker is named only before it.
 SPEAKER_PRONOUN = re.compile(r"^(?:[^.;:\"“]{0,40},\s*)?(?:he|she|it|they)\s+(?:said|says|added|told|vowed|warned|"
                              r"denied|claimed|insisted|accused|called|urged|stated|announced|released)\b", re.I)
@@ -705,6 +714,10 @@ class OfflineEngine:
             noun = re.search(r"\bhow\s+many\s+([a-z-]+)", low).group(1)
             if noun not in STOPWORDS and not counted_in(best.text, noun):
                 missing = f"how many {noun}"
+        elif re.match(r"\s*how\s+much\b", low) and not AMOUNT.search(best.text):
+            missing = "how much"  # "how much did X pledge?" answered by a sentence giving no amount
+        elif (said := SAID_ASK.match(q)) and not self.says(said.group("who"), best.text):
+            missing = f"what {said.group('who')} said"  # the sentence names them, but as no speaker
         asked = re.match(r"\s*(?:what|which)\s+(?:[a-z]+\s+)?([a-z]+)\s+(?:did|does|do|is|are|was|were|has|have|had)\b", low)
         if missing is None and asked and best.kind == "passage" and asked.group(1) not in STOPWORDS \
                 and term(asked.group(1)) not in best.tf and term(asked.group(1)) not in GENERIC_HEADS:
@@ -721,6 +734,15 @@ class OfflineEngine:
         ans.prefix(f"The briefing does not say {missing}. What it does say:")
         ans.intent += ":hedged"
         return ans
+
+    def says(self, who: str, text: str) -> bool:
+        """Whether the sentence gives `who` (a question's 'X' or "X's government") as the one speaking."""
+        names = [w for w in words(who) if term(w) in self.index.name_terms or self.index.acronyms.get(w)]
+        if not names:
+            return True  # nobody named: nothing to check
+        name = "|".join(re.escape(n) for n in names)
+        return bool(re.search(rf"\b(?:{name})\b[^.;]{{0,60}}?\b{SPEECH}|\b{SPEECH}[^.;]{{0,12}}\b(?:{name})\b|"
+                              rf"according\s+to\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}(?:{name})\b", text, re.I))
 
     def verdict(self, q: str, best: Doc, ans: Answer) -> bool:
         """'Our draft says X — is that right?': a plain yes only when the best fact backs every part of X.

@@ -1,0 +1,24 @@
+"""A nearby sentence is no answer when it lacks the specific thing asked: an amount, or who said something."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.core.engine import SAID_ASK
+from tests.core.test_packs import LOCAL, pack_engine
+
+
+def test_how_much_answered_by_a_sentence_with_no_amount_says_the_amount_is_not_given(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("How much did Britain itself pledge at the London conference on Sudan?")
+    assert ans.answer.startswith("The briefing does not say how much."), ans.answer
+    assert ans.citations  # the nearby sentence is still shown, with its source
+
+
+def test_what_a_named_party_said_needs_a_sentence_where_it_speaks(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("What did Chad's government say about the fall of El Fasher?")
+    assert ans.answer.startswith("The briefing does not say what Chad's government said."), ans.answer
+    assert engine.says("Tedros", "WHO chief Tedros Adhanom Ghebreyesus said on Wednesday that he was appalled")
+    assert not engine.says("Chad", "the government agreed to open the crossing from Chad to aid convoys")
+    assert SAID_ASK.match("What did the UN say about it?")
