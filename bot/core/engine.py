@@ -90,6 +90,8 @@ from bot.core.source_answers import (
 )
 from bot.core.text import STOPWORDS, expand_shorthand, stem, term, terms, typo_distance, words
 
+TERMS_ASK = re.compile(r"^\s*what\s+(?:are|were)\s+the\s+(?:\w+\s+)?(?:terms|provisions|conditions|demands|points|"
+                       r"details|elements)\b", re.I)
 # An amount in a sentence: a number, or a number word ("two", "dozens", "a third").
 AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                     r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|third|"
@@ -302,9 +304,16 @@ class OfflineEngine:
         # Later parts lean on the first ("and with which weapons?") but must add something new.
         self.index.exclude = {s.n for s in self.index.sentences if s.text in answers[0].answer}
         self.said = answers[0].answer
+        # "..., and when did it take effect?": "it" is what the first part asked about.
+        topic = [w for w in re.findall(r"[A-Za-z][\w'’-]+", parts[0]) if w.lower() not in STOPWORDS
+                 and not QUESTION_START.match(w) and term(w.lower()) in self.vocab and w not in names]
         try:
             for part in parts[1:]:
-                answers.append(self._answer_one(f"{part} {' '.join(names)}"))
+                extra = names
+                if re.search(r"\b(it|its|this|that|they|them|their)\b", part, re.I) and \
+                        not re.search(r"\b(he|she|him|his|her)\b", part, re.I):
+                    extra = topic  # a thing, not a person named in the first answer
+                answers.append(self._answer_one(f"{part} {' '.join(extra)}"))
         finally:
             self.index.exclude = set()
             self.said = ""
@@ -833,6 +842,13 @@ class OfflineEngine:
             if after is not None:
                 evidence.append(after.evidence)
                 said = f"{said} {after.text}"
+        if TERMS_ASK.match(q):
+            # "What are the terms?": a deal's terms run on over the next sentences of the paragraph.
+            here = next((x for x in self.index.sentences if x.text == best.text), None)
+            nxt = self.index.following(here) if here is not None else None
+            if nxt is not None and nxt.para == here.para and nxt.text not in said:
+                evidence.append(nxt.evidence)
+                said = f"{said} {nxt.text}"
         cite.cite(evidence)
         text = f"According to “{source.title}” ({source.published_at.isoformat()}): {said}"
         return Answer(question=q, answer=text, found=bool(cite.citations), citations=cite.citations,

@@ -298,6 +298,9 @@ class SentenceIndex:
         # The thing a 'which/what X' question asks about counts double ("which commanders were killed").
         focus = {term(m.group(2).lower()) for m in re.finditer(r"\b(which|what)\s+(?:\w+\s+)?([a-z]+)\b(?=\s+(?:were|was|did|"
                                                              r"are|is|have|has|had)\b)", q, re.I)}
+        # "What are the main terms of the deal?": a sentence that opens on the terms is about them.
+        opening = {term(m.group(1).lower()) for m in re.finditer(r"^\s*what\s+(?:are|were|is|was)\s+the\s+(?:\w+\s+)?"
+                                                                r"([a-z]+)\s+of\b", q, re.I)}
         said = SPEAKER.search(q)
         quoted = [a or b for a, b in re.findall(r'"([^"]{3,})"|“([^”]{3,})”', q)]
         quoted = [p.lower().replace("’", "'") for p in quoted]
@@ -313,6 +316,8 @@ class SentenceIndex:
             if s.flagged or s.n in self.exclude:
                 continue
             sc = self.score(s, plain) + self.score(s, plain & focus)
+            if opening and opening & set(terms(" ".join(s.text.split()[:4]))):
+                sc *= 1.3
             for g in groups:
                 each = sorted((self.score(s, {t}) for t in g), reverse=True)
                 sc += each[0] + 0.3 * sum(each[1:])  # a name spelt out counts a little more than its initials
@@ -363,8 +368,10 @@ class SentenceIndex:
         if s is None:
             return None
         nxt = self.following(s)
-        if nxt is None or nxt.para != s.para or not re.match(r"(It|He|She|They|The\s+\w+)\s+(said|says|added|found|"
-                                                            r"reported|told)\b", nxt.text):
+        # "Speaking in Arabic, he said ...": a short opening clause before the pronoun is the same speaker.
+        if nxt is None or nxt.para != s.para or not re.match(r"(?:[^.;:\"“]{0,40},\s*)?(It|He|She|They|it|he|she|they|"
+                                                            r"The\s+\w+)\s+(said|says|added|found|reported|told)\b",
+                                                            nxt.text):
             return None
         return nxt
 

@@ -76,6 +76,8 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "immediate": ("immediate", "immediately", "instantly", "straightaway", "effect"),
     "stance": ("stance", "position", "view", "views", "opinion"),
     "method": ("method", "methods", "way", "ways", "means", "approach", "mechanism"),
+    # An agreement's "terms" are what it provides, not the verb "termed" (a description).
+    "provision": ("terms", "provision", "provisions", "clause", "clauses", "stipulate", "stipulates", "stipulated"),
     "radio": ("radio", "radios", "walkie", "walkies", "talkie", "talkies", "walkie-talkie", "walkie-talkies"),
     "satellite": ("satellite", "satellites", "imagery", "images", "image", "spy"),
     "intel": ("intelligence", "information-gathering", "surveillance", "reconnaissance"),

@@ -1,0 +1,21 @@
+"""Two-part questions: 'it' in the second part is what the first asked about; a deal's terms run on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.core.test_packs import LOCAL, pack_engine
+
+
+def test_it_in_a_second_part_is_the_first_parts_subject_and_terms_run_on(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
+    ans = engine.answer_now("What are the main terms of the ceasefire, and when did it take effect?")
+    assert "Under the terms" in ans.answer and "Litani" in ans.answer, ans.answer  # the terms' next sentence too
+    assert "took effect at 4 a.m." in ans.answer, ans.answer
+    assert all(c.quote in ans.answer for c in ans.citations)
+
+
+def test_what_a_person_said_goes_on_to_the_sentence_where_he_speaks_again(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
+    ans = engine.answer_now("What did Nasrallah say in Arabic in his speech after the device attacks?")
+    assert "red lines" in ans.answer, ans.answer
