@@ -365,6 +365,8 @@ class OfflineEngine:
         if re.search(r"\bcasualt", q, re.I):
             metrics = ["kill", "injur"]  # casualties are the dead and the wounded
         nouns = self.counted_nouns(q)
+        if re.match(r"\s*(who|whom)\b", q, re.I) and not FIGURE_CUES.search(q):
+            metrics, nouns = [], set()  # "who was killed in the strike?" asks for names, not a count
         if (metrics or nouns) and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q) or
                                    (metrics and re.search(r"\d", q))):
             generic = not nouns and not self.sources.specific(q, set(metrics)) and any(

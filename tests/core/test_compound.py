@@ -19,3 +19,9 @@ def test_what_a_person_said_goes_on_to_the_sentence_where_he_speaks_again(tmp_pa
     engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
     ans = engine.answer_now("What did Nasrallah say in Arabic in his speech after the device attacks?")
     assert "red lines" in ans.answer, ans.answer
+
+
+def test_who_was_killed_asks_for_names_not_a_count(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
+    ans = engine.answer_now("Who was killed in the Israeli strike on Beirut on 20 September, and which unit did he command?")
+    assert "Aqil" in ans.answer and "Radwan" in ans.answer, ans.answer
