@@ -339,6 +339,26 @@ class SourceAnswers:
         text = f"{a[1].strip()} came first ({label(a[0])}), then {b[1].strip()} ({label(b[0])}). {a[2].text} {b[2].text}"
         return self.answer(q, text, [a[2], b[2]], "when:order")
 
+    def event_day(self, s: Sentence, xterms: set[str]) -> dt.date:
+        """Of a sentence's dates, the one written nearest the event's words: in "after the pagers blew up on
+        17 September, radios exploded the next day" the pagers' day is the 17th, not the sentence's 18th."""
+        if len(s.dates) < 2:
+            return s.when
+        spots = [i for i, w in enumerate(re.findall(r"[\w'’-]+", s.text)) if term(w.lower()) in xterms]
+        if not spots:
+            return s.when
+        tokens = [w.lower() for w in re.findall(r"[\w'’-]+", s.text)]
+        best: tuple[int, dt.date] | None = None
+        for d in dict.fromkeys(s.dates):
+            names = {str(d.day), d.strftime("%A").lower()}
+            at = [i for i, w in enumerate(tokens) if w in names]
+            if not at:
+                continue
+            gap = min(abs(i - j) for i in at for j in spots)
+            if best is None or gap < best[0]:
+                best = (gap, d)
+        return best[1] if best else s.when
+
     def day_of(self, q: str) -> Answer | None:
         m = DAY_OF.search(q)
         if not m:
@@ -348,7 +368,7 @@ class SourceAnswers:
         if anchor is None:
             return None
         step = dt.timedelta(days=1 if m.group("n").lower() == "day" else 7)
-        target = anchor.when + (step if m.group("dir").lower() == "after" else -step)
+        target = self.event_day(anchor, self.qterms(x)) + (step if m.group("dir").lower() == "after" else -step)
         rest = q[:m.start()]
         want = self.qterms(rest) - {"happen", "what"}
         xterms = self.qterms(x)

@@ -25,3 +25,9 @@ def test_who_was_killed_asks_for_names_not_a_count(tmp_path: Path) -> None:
     engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
     ans = engine.answer_now("Who was killed in the Israeli strike on Beirut on 20 September, and which unit did he command?")
     assert "Aqil" in ans.answer and "Radwan" in ans.answer, ans.answer
+
+
+def test_the_day_before_an_event_counts_from_the_day_written_beside_the_events_words(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
+    ans = engine.answer_now("What happened the day before the pagers exploded?")
+    assert ans.answer.startswith("Monday 16 September 2024"), ans.answer
