@@ -312,6 +312,17 @@ class SourceAnswers:
         # Each event's sentence must not be the other's ("Bukavu is the second capital taken since Goma").
         not_x = {s.n for s in self.index.sentences if ynames & set(s.tf)}
         not_y = {s.n for s in self.index.sentences if xnames & set(s.tf) and not ynames & set(s.tf)}
+        # "launched an assault on Friday and said on Sunday it had taken the camp": both events, one sentence.
+        xt, yt = self.qterms(x), self.qterms(y)
+        both = self.index.search(f"{x} {y}", k=3, qterms=xt | yt)
+        if both:
+            s = both[0][1]
+            dx, dy = self.event_day(s, xt - yt), self.event_day(s, yt - xt)
+            if len(set(s.dates)) >= 2 and dx != dy and self.index.coverage(s, xt, ctx_weight=0.3) >= 0.6 \
+                    and self.index.coverage(s, yt, ctx_weight=0.3) >= 0.6:
+                days = abs((dy - dx).days)
+                weeks = f" (about {round(days / 7)} weeks)" if days >= 10 else ""
+                return self.answer(q, f"{days} days{weeks}: {s.text} ({label(dx)} … {label(dy)})", [s], "when:span")
         if len(self.qterms(x) - xnames) == 0 and xnames:
             # "How long after Goma ...": a bare name stands for what first happened there.
             first = [s for s in self.index.sentences if xnames & set(s.tf) and s.n not in not_x and not s.future]

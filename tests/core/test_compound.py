@@ -31,3 +31,10 @@ def test_the_day_before_an_event_counts_from_the_day_written_beside_the_events_w
     engine = pack_engine(tmp_path, LOCAL / "israel-hezbollah-2024")
     ans = engine.answer_now("What happened the day before the pagers exploded?")
     assert ans.answer.startswith("Monday 16 September 2024"), ans.answer
+
+
+def test_two_events_dated_in_one_sentence_are_counted_apart(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("How many days after launching its ground assault on Zamzam did the RSF say it had taken "
+                            "full control of the camp?")
+    assert ans.answer.startswith("2 days:"), ans.answer
