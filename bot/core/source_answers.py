@@ -66,6 +66,7 @@ SPAN_BETWEEN = re.compile(r"\bhow\s+(?:many\s+(?P<unit>days|weeks)|long)\s+(?:pa
                           r"between\s+(?P<x>.+?)\s+and\s+(?P<y>.+?)\s*\??$", re.I)
 FIRST = re.compile(r"\bwhich\s+came\s+first\W*\s*(?P<x>.+?)\s+or\s+(?P<y>.+?)\s*\??$|"
                    r"\bdid\s+(?P<x2>.+?)\s+come\s+before\s+(?P<y2>.+?)\s*\??$", re.I)
+MONTH_WORDS = frozenset(dt.date(2000, m, 1).strftime("%B").lower() for m in range(1, 13))
 DAY_OF = re.compile(r"\b(?:the\s+)?(?P<n>day|week)\s+(?P<dir>before|after)\s+(?P<x>.+?)\s*\??$", re.I)
 BOTTOM = re.compile(r"\b(bottom\s+line|one[-\s]line(r)?|tl;?dr|in\s+a\s+nutshell|in\s+one\s+sentence|"
                     r"where\s+do\s+things\s+stand|where\s+are\s+we|key\s+takeaway|headline)\b", re.I)
@@ -318,7 +319,7 @@ class SourceAnswers:
         if both:
             s = both[0][1]
             dx, dy = self.event_day(s, xt - yt), self.event_day(s, yt - xt)
-            if len(set(s.dates)) >= 2 and dx != dy and self.index.coverage(s, xt, ctx_weight=0.3) >= 0.6 \
+            if len(set(s.dates)) >= 2 and dx and dy and dx != dy and self.index.coverage(s, xt, ctx_weight=0.3) >= 0.6 \
                     and self.index.coverage(s, yt, ctx_weight=0.3) >= 0.6:
                 days = abs((dy - dx).days)
                 weeks = f" (about {round(days / 7)} weeks)" if days >= 10 else ""
@@ -350,25 +351,29 @@ class SourceAnswers:
         text = f"{a[1].strip()} came first ({label(a[0])}), then {b[1].strip()} ({label(b[0])}). {a[2].text} {b[2].text}"
         return self.answer(q, text, [a[2], b[2]], "when:order")
 
-    def event_day(self, s: Sentence, xterms: set[str]) -> dt.date:
-        """Of a sentence's dates, the one written nearest the event's words: in "after the pagers blew up on
-        17 September, radios exploded the next day" the pagers' day is the 17th, not the sentence's 18th."""
+    def event_day(self, s: Sentence, xterms: set[str]) -> dt.date | None:
+        """Of a sentence's dates, the one most of the event's words are written nearest: in "after the pagers
+        blew up on 17 September, radios exploded the next day" the pagers' day is the 17th, not the 18th."""
         if len(s.dates) < 2:
             return s.when
-        spots = [i for i, w in enumerate(re.findall(r"[\w'’-]+", s.text)) if term(w.lower()) in xterms]
-        if not spots:
-            return s.when
         tokens = [w.lower() for w in re.findall(r"[\w'’-]+", s.text)]
-        best: tuple[int, dt.date] | None = None
-        for d in dict.fromkeys(s.dates):
-            names = {str(d.day), d.strftime("%A").lower()}
-            at = [i for i, w in enumerate(tokens) if w in names]
-            if not at:
-                continue
-            gap = min(abs(i - j) for i in at for j in spots)
-            if best is None or gap < best[0]:
-                best = (gap, d)
-        return best[1] if best else s.when
+        spots = [i for i, w in enumerate(tokens) if term(w) in xterms]
+        marks = {d: [i for i, w in enumerate(tokens) if w in {str(d.day), d.strftime("%A").lower()}]
+                 for d in dict.fromkeys(s.dates)}
+        marks = {d: at for d, at in marks.items() if at}
+        if not spots or not marks:
+            return s.when
+        # "where famine was confirmed last August": a month the sentence names but no date of it resolves is
+        # the day of another event, one this sentence does not date.
+        months = {d.strftime("%B").lower() for d in s.dates}
+        undated = [i for i, w in enumerate(tokens) if w in MONTH_WORDS and w not in months]
+        votes: dict[dt.date | None, list[int]] = {}
+        for j in spots:
+            gap, n, d = min([(min(abs(i - j) for i in at), k, d) for k, (d, at) in enumerate(marks.items())] +
+                            [(abs(i - j), -1, None) for i in undated])
+            votes.setdefault(d, []).append(gap)
+        best = max(votes, key=lambda d: (len(votes[d]), -sum(votes[d])))
+        return best
 
     def day_of(self, q: str) -> Answer | None:
         m = DAY_OF.search(q)
@@ -379,7 +384,7 @@ class SourceAnswers:
         if anchor is None:
             return None
         step = dt.timedelta(days=1 if m.group("n").lower() == "day" else 7)
-        target = self.event_day(anchor, self.qterms(x)) + (step if m.group("dir").lower() == "after" else -step)
+        target = (self.event_day(anchor, self.qterms(x)) or anchor.when) + (step if m.group("dir").lower() == "after" else -step)
         rest = q[:m.start()]
         want = self.qterms(rest) - {"happen", "what"}
         xterms = self.qterms(x)
