@@ -40,6 +40,12 @@ _FRENCH = {
     "contre": "against", "entre": "between", "après": "after", "avant": "before", "et": "and", "ou": "or",
     "ne": "", "pas": "not", "plus": "more", "dernier": "latest", "dernière": "latest", "bilan": "toll",
     "onu": "UN", "l'onu": "the UN", "oim": "IOM", "l'oim": "the IOM", "oms": "WHO", "l'oms": "the WHO",
+    "prisonniers": "prisoners", "otages": "hostages", "équipage": "crew", "navire": "ship", "navires": "ships",
+    "bateau": "ship", "missiles": "missiles", "drones": "drones", "villages": "villages", "territoire": "territory",
+    "capturé": "captured", "capturés": "captured", "pris": "taken", "contrôle": "control", "contrôlent": "control",
+    "annoncé": "announced", "lancé": "launched", "frappé": "struck", "détruit": "destroyed", "fuir": "flee",
+    "évacués": "evacuated", "disparus": "missing", "arrêtés": "detained", "avait": "had", "y avait-il": "were there",
+    "lorsque": "when", "pendant": "during", "semaine": "week", "jour": "day", "jours": "days",
 }
 _SPANISH = {
     "cuántas personas": "how many people", "cuántos": "how many", "cuántas": "how many",
@@ -61,6 +67,14 @@ _SPANISH = {
     "sobre": "on", "por": "by", "para": "for", "con": "with", "contra": "against", "entre": "between",
     "después": "after", "antes": "before", "y": "and", "o": "or", "no": "not", "más": "more",
     "último": "latest", "última": "latest", "balance": "toll", "onu": "UN", "oim": "IOM", "oms": "WHO",
+    "a bordo": "aboard", "tripulantes": "crew", "tripulación": "crew", "prisioneros": "prisoners",
+    "rehenes": "hostages", "barco": "ship", "buque": "ship", "buques": "ships", "misiles": "missiles",
+    "drones": "drones", "ataques": "attacks", "pueblos": "villages", "aldeas": "villages", "territorio": "territory",
+    "capturado": "captured", "capturada": "captured", "capturados": "captured", "tomado": "taken",
+    "controla": "controls", "controlan": "control", "anunció": "announced", "lanzó": "launched",
+    "destruido": "destroyed", "evacuados": "evacuated", "desaparecidos": "missing", "detenidos": "detained",
+    "había": "were", "habían": "had", "hay": "are there", "dice": "says", "dicen": "say", "tener": "have",
+    "cuando": "when", "durante": "during", "semana": "week", "día": "day", "días": "days",
 }
 _PORTUGUESE = {
     "quantas pessoas": "how many people", "quantos": "how many", "quantas": "how many",
@@ -73,6 +87,12 @@ _PORTUGUESE = {
     "trégua": "truce", "negociações": "talks", "ataque": "attack", "guerra": "war", "foram": "were",
     "foi": "was", "o": "the", "a": "the", "os": "the", "as": "the", "do": "of the", "da": "of the",
     "de": "of", "em": "in", "no": "in the", "na": "in the", "e": "and", "não": "not",
+    "prisioneiros": "prisoners", "reféns": "hostages", "tripulantes": "crew", "navio": "ship", "navios": "ships",
+    "mísseis": "missiles", "drones": "drones", "ataques": "attacks", "aldeias": "villages", "território": "territory",
+    "capturado": "captured", "capturados": "captured", "capturou": "captured", "tomou": "took", "controla": "controls",
+    "anunciou": "announced", "diz": "says", "dizem": "say", "disse": "said", "ter": "have", "tem": "has",
+    "têm": "have", "há": "are there", "havia": "were", "a bordo": "aboard", "durante": "during", "dias": "days",
+    "dia": "day", "semana": "week", "evacuados": "evacuated", "desaparecidos": "missing", "detidos": "detained",
 }
 GLOSSARIES: dict[str, dict[str, str]] = {"French": _FRENCH, "Spanish": _SPANISH, "Portuguese": _PORTUGUESE}
 
