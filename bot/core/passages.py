@@ -80,10 +80,13 @@ def report_dates(sources: list[Source]) -> dict[str, dt.date]:
     """Each report's date, a year-less dateline read into the wrong year put back beside the others."""
     dates = {s.id: s.published_at for s in sources}
     if len(dates) >= 3:
-        middle = sorted(dates.values())[len(dates) // 2]
+        # A year misread puts a report a whole year after all the others; a long war's reports can be half a
+        # year apart, so only a report far from every other one, and close to one a year earlier, moves.
         for sid, d in dates.items():
-            if (d - middle).days > 200 and abs((d.replace(year=d.year - 1) - middle).days) < 120:
-                dates[sid] = d.replace(year=d.year - 1)
+            others = [o for k, o in dates.items() if k != sid]
+            earlier = d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else d
+            if min((d - o).days for o in others) > 250 and min(abs((earlier - o).days) for o in others) < 120:
+                dates[sid] = earlier
     return dates
 
 
