@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 LOCAL = HERE.parent / "data" / "packs"
 # Floors at or a little below what the engine reaches (the corpus packs at the 0.9 the issue asks for).
 FLOORS = {"israel-iran-2025": 0.9, "drc-m23-2025": 0.9, "india-pakistan-2025": 0.8, "karabakh-2023": 0.9,
-          "israel-hezbollah-2024": 0.9, "sudan-elfasher-2025": 0.6}
+          "israel-hezbollah-2024": 0.9, "sudan-elfasher-2025": 0.66}
 
 
 def need_shared() -> None:
@@ -55,6 +55,7 @@ def pack_engine(tmp: Path, folder: Path) -> OfflineEngine:
     from bot.core.models import Briefing
     from bot.core.store import Store
     from bot.ingest import IngestError, review
+    from bot.ingest.cli import batch_context
     from bot.ingest.pipeline import ingest
 
     for module in TABLE_MODULES:
@@ -69,9 +70,12 @@ def pack_engine(tmp: Path, folder: Path) -> OfflineEngine:
     published = {}
     if (folder / "published.yaml").exists():
         published = yaml.safe_load((folder / "published.yaml").read_text(encoding="utf-8"))
-    for path in sorted(folder.glob("*.txt")):
+    paths = sorted(folder.glob("*.txt"))
+    # As `briefbot ingest FILES...` does: the batch dates a report whose dateline gives no year.
+    windows = batch_context([str(p) for p in paths])
+    for path in paths:
         try:
-            ingest(store, str(path))
+            ingest(store, str(path), context=windows[str(path)])  # type: ignore[arg-type]
         except IngestError:
             if path.name not in published:
                 raise
