@@ -287,7 +287,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _words(text: str) -> tuple[str, ...]:
     # The same source sentences are read again by every question that weighs their counts: fold them once.
     out = []
