@@ -230,6 +230,8 @@ class SourceAnswers:
             return bool(metrics & m.metrics) or bool(nouns and m.counts(nouns))
         if m.absent:
             return not nouns and bool(metrics) and bool(metrics & (m.metrics | set(s.tf)))
+        if nouns == {"people"} and not metrics and m.metrics:
+            return False  # "how many civilians were still in the city": a toll is not that count
         if nouns:
             # "How many Thai soldiers": a count of people in general is not a count of soldiers.
             return m.counts(nouns) and (not metrics or bool(metrics & (m.metrics | set(s.tf))))

@@ -22,3 +22,9 @@ def test_what_a_named_party_said_needs_a_sentence_where_it_speaks(tmp_path: Path
     assert engine.says("Tedros", "WHO chief Tedros Adhanom Ghebreyesus said on Wednesday that he was appalled")
     assert not engine.says("Chad", "the government agreed to open the crossing from Chad to aid convoys")
     assert SAID_ASK.match("What did the UN say about it?")
+
+
+def test_how_many_people_were_somewhere_is_a_count_of_people_not_a_toll(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("How many civilians did the UN think were still in El Fasher before the final assault?")
+    assert "260,000" in ans.answer and "killed" not in ans.answer, ans.answer
