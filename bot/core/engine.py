@@ -368,7 +368,7 @@ class OfflineEngine:
         if re.match(r"\s*(who|whom)\b", q, re.I) and not FIGURE_CUES.search(q):
             metrics, nouns = [], set()  # "who was killed in the strike?" asks for names, not a count
         elif not metrics and not nouns and (people := re.match(r"\s*how\s+many\s+([a-z-]+)", q, re.I)) \
-                and term(people.group(1).lower()) == "people":
+                and term(people.group(1).lower()) == "people" and len(qterms) > 3:
             nouns = {"people"}  # "how many civilians were still in the city?": a count of people, not of a toll
         if (metrics or nouns) and (FIGURE_CUES.search(q) or len(qterms) <= 3 or dates_in(q) or
                                    (metrics and re.search(r"\d", q))):

@@ -21,7 +21,7 @@ _FRENCH = {
     "combien": "how many", "qui": "who", "quoi": "what", "que": "what", "quel": "which", "quelle": "which",
     "quels": "which", "quelles": "which", "où": "where", "quand": "when", "comment": "how",
     "pourquoi": "why", "personnes": "people", "personne": "person", "gens": "people", "morts": "killed",
-    "mort": "killed", "tués": "killed", "tuées": "killed", "tué": "killed", "tuée": "killed",
+    "mort": "killed", "mortes": "killed", "morte": "killed", "tués": "killed", "tuées": "killed", "tué": "killed", "tuée": "killed",
     "décès": "deaths", "blessés": "injured", "blessées": "injured", "blessé": "injured",
     "déplacés": "displaced", "déplacées": "displaced", "réfugiés": "refugees", "fui": "fled",
     "enfants": "children", "femmes": "women", "civils": "civilians", "soldats": "soldiers",
