@@ -166,8 +166,15 @@ def name_for(title: str) -> str:
     return text or "briefing"
 
 
-def _now() -> dt.datetime:
+def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A time read back from the store with its UTC offset (SQLite drops it; we always write UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def text_sha256(text: str) -> str:
@@ -259,7 +266,7 @@ class Store:
         if conn.execute(select(briefings.c.name).where(briefings.c.name == name)).first() is None:
             conn.execute(insert(briefings).values(
                 name=name, title=info.get("title", name), conflict=info.get("conflict", ""),
-                created_at=_now(), revision=info.get("revision", "")))
+                created_at=now(), revision=info.get("revision", "")))
         if "shipped_briefing" not in info and "seeded" in info:
             conn.execute(insert(meta).values(key="shipped_briefing", value=name))
         log.info("database upgraded: every row now belongs to a named briefing", extra={"briefing": name})
@@ -418,7 +425,7 @@ class Store:
         try:
             with conn.begin_nested():  # another replica may create it at the same moment: then it exists
                 conn.execute(insert(briefings).values(name=name, title=title, conflict=conflict or title,
-                                                      created_at=_now(), revision=""))
+                                                      created_at=now(), revision=""))
         except IntegrityError:
             return False
         return True
@@ -455,7 +462,7 @@ class Store:
     def add_source(self, source: Source, conn: Connection, briefing: str | None = None) -> None:
         conn.execute(insert(sources).values(
             id=source.id, briefing=self._named(conn, briefing), title=source.title, publisher=source.publisher, url=source.url,
-            published_at=source.published_at, retrieved_at=source.retrieved_at or _now(),
+            published_at=source.published_at, retrieved_at=source.retrieved_at or now(),
             text=source.text, sha256=source.sha256,
         ))
 
@@ -463,7 +470,7 @@ class Store:
         if kind not in FACT_KINDS:
             raise StoreError(f"unknown fact kind {kind!r}")
         conn.execute(insert(facts).values(briefing=self._named(conn, briefing), id=fact.id, kind=kind,
-                                          data=fact.model_dump_json(), created_at=_now()))
+                                          data=fact.model_dump_json(), created_at=now()))
 
     def replace_fact(self, kind: str, fact: Fact, conn: Connection, briefing: str | None = None) -> None:
         """Facts other than figures may be corrected (an announced meeting that was then held)."""
@@ -474,7 +481,7 @@ class Store:
     def add_figure(self, fig: Figure, conn: Connection, briefing: str | None = None) -> None:
         conn.execute(insert(figures).values(
             id=fig.id, briefing=self._named(conn, briefing), metric=fig.metric, scope=fig.scope, as_of=fig.as_of, source_id=fig.source_id,
-            data=fig.model_dump_json(), created_at=_now(),
+            data=fig.model_dump_json(), created_at=now(),
         ))
 
     def bump_revision(self, conn: Connection, briefing: str | None = None) -> None:
@@ -485,7 +492,7 @@ class Store:
         conn.execute(update(briefings).where(briefings.c.name == self._named(conn, briefing)).values(revision=value))
 
     def _touch(self, conn: Connection) -> str:
-        value = _now().isoformat()
+        value = now().isoformat()
         # An upsert, not delete-and-insert: two replicas committing reports at once would collide on
         # the key (and the loser's report be lost as a "duplicate"); the row lock makes them take turns.
         self.put_meta(conn, "revision", value)

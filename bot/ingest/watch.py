@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.store import Store, StoreError, metadata
+from bot.core.store import Store, StoreError, aware, metadata, now
 
 DEFAULT_INTERVAL_MIN = 15
 MIN_INTERVAL_MIN = 1
@@ -93,16 +93,6 @@ feed_items = Table(
 
 class WatchError(ValueError):
     """Input that cannot make or change a watched source; the message names the value."""
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)  # SQLite drops the offset; we always write UTC
-    return value
 
 
 @dataclass

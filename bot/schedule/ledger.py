@@ -47,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.core.store import Store, metadata
+from bot.core.store import Store, aware, metadata, now
 
 log = logging.getLogger("briefbot.schedule")
 
@@ -96,16 +96,6 @@ def first_line(exc: BaseException) -> str:
     return lines[0][:200] if lines else type(exc).__name__
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)  # SQLite drops the offset; we always write UTC
-    return value
-
-
 @dataclass
 class Delivery:
     id: int
@@ -142,10 +132,10 @@ def _row(r) -> Delivery:  # noqa: ANN001 - a SQLAlchemy row
     return Delivery(id=r.id, subscription_id=r.subscription_id, local_date=r.local_date, platform=r.platform,
                     workspace=r.workspace, channel=r.channel, status=r.status, parts_total=r.parts_total,
                     parts_sent=r.parts_sent, attempts=r.attempts, owner=r.owner,
-                    lease_until=_aware(r.lease_until), reason=r.reason, message_ids=json.loads(r.message_ids),
+                    lease_until=aware(r.lease_until), reason=r.reason, message_ids=json.loads(r.message_ids),
                     payloads=json.loads(r.payloads),
-                    shown=json.loads(r.shown), claimed_at=_aware(r.claimed_at),
-                    finished_at=_aware(r.finished_at), sending=r.sending)
+                    shown=json.loads(r.shown), claimed_at=aware(r.claimed_at),
+                    finished_at=aware(r.finished_at), sending=r.sending)
 
 
 class Ledger:
