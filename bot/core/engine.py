@@ -423,7 +423,10 @@ class OfflineEngine:
         _score, best = ranked[0]
         if self.coverage(qterms, best) < MIN_COVERAGE and not (
                 from_sources and best.kind == "passage" and self.sentence_coverage(q, qterms) >= MIN_COVERAGE):
-            return self.refuse(q, NOT_COVERED, "weak_match")
+            numbered = self.numbered(q, qterms)
+            if numbered is None:
+                return self.refuse(q, NOT_COVERED, "weak_match")
+            best = numbered  # "Resolution 2736": the only sentences giving that number are what it asks about
         if OVERVIEW.search(q) or SUMMARY.search(q) or COMPARE.search(q):
             return self.summary(q, ranked)
         ans = self.compose(q, best, ranked)
@@ -748,6 +751,16 @@ class OfflineEngine:
         ans.prefix(f"The briefing does not say {missing}. What it does say:")
         ans.intent += ":hedged"
         return ans
+
+    def numbered(self, q: str, qterms: list[str]) -> Doc | None:
+        """The source sentence carrying a rare number the question gives (a resolution's, a unit's), if any."""
+        for n in re.findall(r"\b\d{3,}\b", q):
+            if 1900 <= int(n) <= 2100:
+                continue  # a year
+            docs = [d for d in self.docs if d.kind == "passage" and re.search(rf"(?<![\d,.]){n}(?!\d|[,.]\d)", d.text)]
+            if 0 < len(docs) <= 3:
+                return max(docs, key=lambda d: (self.coverage(qterms, d), -len(d.text)))
+        return None
 
     def says(self, who: str, text: str) -> bool:
         """Whether the sentence gives `who` (a question's 'X' or "X's government") as the one speaking."""

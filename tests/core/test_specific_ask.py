@@ -28,3 +28,9 @@ def test_how_many_people_were_somewhere_is_a_count_of_people_not_a_toll(tmp_path
     engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
     ans = engine.answer_now("How many civilians did the UN think were still in El Fasher before the final assault?")
     assert "260,000" in ans.answer and "killed" not in ans.answer, ans.answer
+
+
+def test_a_rare_number_in_the_question_finds_its_sentence_before_a_weak_match_is_refused(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("Which country vetoed UN Security Council Resolution 2736 on El Fasher?")
+    assert ans.found and "adopted by 14 votes to none" in ans.answer, ans.answer
