@@ -44,6 +44,7 @@ OPPOSITES = {
     "withdraw": ("abeyance", "suspend", "paus", "on hold", "did not withdraw", "remain"),
     "meet": ("stayed away", "skip", "did not attend", "scuttl", "no meeting", "absent", "cancel", "did not meet"),
     "fail": ("agreed", "reached", "succeeded"),
+    "send": ("boycott", "did not send", "stayed away", "skip", "refused to send"),
 }
 HISTORY = re.compile(r"\b(chang\w*|evolv\w*|over\s+time|history|trend|grow|grew|risen|rose|climb\w*|"
                      r"progress\w*|develop\w*|since\s+(the\s+)?(start|beginning|first))\b", re.I)

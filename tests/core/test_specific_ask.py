@@ -34,3 +34,9 @@ def test_a_rare_number_in_the_question_finds_its_sentence_before_a_weak_match_is
     engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
     ans = engine.answer_now("Which country vetoed UN Security Council Resolution 2736 on El Fasher?")
     assert ans.found and "adopted by 14 votes to none" in ans.answer, ans.answer
+
+
+def test_why_did_x_send_a_delegation_meets_a_boycott_as_a_false_premise(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("Why did the army send a delegation to the US-led talks in Switzerland in August 2024?")
+    assert ans.answer.startswith("The sources do not bear out that premise") and "boycott" in ans.answer, ans.answer
