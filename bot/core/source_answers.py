@@ -60,6 +60,7 @@ FIGURE_WORDS = frozenset(terms("people number figure figures toll count tally to
 DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an|about\s+\d+|a\s+few|several)"
                       r"\s+(hours?|days?|weeks?|months?|years?)\b|\bwithin\s+(a|one)\s+day\b|\bovernight\b", re.I)
 HOW_LONG = re.compile(r"^\s*how\s+long\b(?!\s+(after|before|between))", re.I)
+FUTURE_ASK = re.compile(r"\bwill\b|\b(?:is|are)\b.*\b(?:due|set|expected|scheduled|planned)\s+to\b", re.I)
 WHEN = re.compile(r"^\s*(when|what\s+(date|day|time)|on\s+what\s+(date|day)|which\s+day)\b", re.I)
 SPAN = re.compile(r"\bhow\s+(?:many\s+(?P<unit>days|weeks|months|hours)|long)\s+(?P<dir>after|before)\s+(?P<x>.+?)\s+"
                   r"(?:did|was|were|had|do|does|is|are)\s+(?P<y>.+?)\s*\??$", re.I)
@@ -292,6 +293,10 @@ class SourceAnswers:
             if sc >= 0.7 * top and s.dates:
                 d = s.dates[0]
                 lead = "Due on" if s.future and d >= s.report else "On"
+                if FUTURE_ASK.search(q) and not (s.future and d >= s.report):
+                    # "When is the truce due to take effect?" met by the day it was called for: not that date.
+                    return self.answer(q, f"The briefing does not say when that is due. The closest it has: "
+                                          f"{label(d)}: {s.text}", [s], "when:not_due")
                 return self.answer(q, f"{lead} {label(d)}: {s.text}", [s], "when:sources")
         return None
 

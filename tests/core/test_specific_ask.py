@@ -40,3 +40,9 @@ def test_why_did_x_send_a_delegation_meets_a_boycott_as_a_false_premise(tmp_path
     engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
     ans = engine.answer_now("Why did the army send a delegation to the US-led talks in Switzerland in August 2024?")
     assert ans.answer.startswith("The sources do not bear out that premise") and "boycott" in ans.answer, ans.answer
+
+
+def test_when_something_is_due_is_not_answered_by_a_past_day(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("On what date is the Quad's humanitarian truce due to take effect?")
+    assert ans.answer.startswith("The briefing does not say when that is due."), ans.answer
