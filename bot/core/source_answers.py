@@ -451,6 +451,9 @@ class SourceAnswers:
                 score += 1.0
             if re.search(r"\b(next\s+week|due|pending|expected|scheduled|will)\b", s.text, re.I):
                 score += 0.5
+            # "talks with both sides about a truce were continuing": a process still under way.
+            if re.search(r"\b(continuing|ongoing|under\s+way|underway)\b", s.text, re.I):
+                score += 1.0
             if any(d > s.report for d in s.dates):
                 score += 0.5
             if score and s.report == sources[0]:

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 LOCAL = HERE.parent / "data" / "packs"
 # Floors at or a little below what the engine reaches (the corpus packs at the 0.9 the issue asks for).
 FLOORS = {"israel-iran-2025": 0.9, "drc-m23-2025": 0.9, "india-pakistan-2025": 0.8, "karabakh-2023": 0.9,
-          "israel-hezbollah-2024": 0.9, "sudan-elfasher-2025": 0.8}
+          "israel-hezbollah-2024": 0.9, "sudan-elfasher-2025": 0.83}
 
 
 def need_shared() -> None:

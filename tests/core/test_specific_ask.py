@@ -46,3 +46,9 @@ def test_when_something_is_due_is_not_answered_by_a_past_day(tmp_path: Path) -> 
     engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
     ans = engine.answer_now("On what date is the Quad's humanitarian truce due to take effect?")
     assert ans.answer.startswith("The briefing does not say when that is due."), ans.answer
+
+
+def test_what_to_watch_includes_a_process_still_under_way(tmp_path: Path) -> None:
+    engine = pack_engine(tmp_path, LOCAL / "sudan-elfasher-2025")
+    ans = engine.answer_now("what should we watch for next?")
+    assert "were continuing" in ans.answer, ans.answer
