@@ -25,7 +25,9 @@ HERE = Path(__file__).resolve().parent
 LOCAL = HERE.parent / "data" / "packs"
 # Floors at or a little below what the engine reaches (the corpus packs at the 0.9 the issue asks for).
 FLOORS = {"israel-iran-2025": 0.9, "drc-m23-2025": 0.9, "india-pakistan-2025": 0.8, "karabakh-2023": 0.9,
-          "israel-hezbollah-2024": 0.9, "sudan-elfasher-2025": 0.83}
+          "israel-hezbollah-2024": 0.9, "sudan-elfasher-2025": 0.83,
+          # Held out: never tuned on, gated where they stood when they were added (see tests/data/packs/README.md).
+          "red-sea-houthis-2023": 0.46, "ukraine-kursk-2024": 0.6}
 
 
 def need_shared() -> None:
