@@ -201,7 +201,9 @@ def make_setup(tmp_path: Path, fail: bool = False) -> subprocess.CompletedProces
     stub = tmp_path / "stub-python"
     stub.write_text(STUB)
     stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
-    env = {**os.environ, "STUB_PIP_FAILS": "1" if fail else ""}
+    # A newcomer's own `make`, not one nested in `make test` (which would print "make[1]: Entering ...").
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+    env["STUB_PIP_FAILS"] = "1" if fail else ""
     return subprocess.run(["make", f"PYTHON={stub}", "VENV=venv", "venv/.installed"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
 
