@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.channel_links import link_channels
 from bot.core.reply import Reply
 
 TITLE_LIMIT = 256
@@ -205,20 +206,8 @@ def render(reply: Reply) -> list[Message]:
     links = {escape(f"<#{c}>"): f"<#{c}>" for c in reply.channels if c.isdigit()}
     if links:  # the reply's own channels (and only those) as Discord channel links
         for message in messages:
-            message.embeds = [_link_channels(e, links) for e in message.embeds]
+            message.embeds = [link_channels(e, links) for e in message.embeds]
     return messages
-
-
-def _link_channels(value: Any, links: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        for escaped, linked in links.items():
-            value = value.replace(escaped, linked)
-        return value
-    if isinstance(value, list):
-        return [_link_channels(v, links) for v in value]
-    if isinstance(value, dict):
-        return {k: _link_channels(v, links) for k, v in value.items()}
-    return value
 
 
 def to_embeds(message: Message) -> list[Any]:

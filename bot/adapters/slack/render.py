@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.channel_links import link_channels
 from bot.adapters.slack.mrkdwn import escape, link
 from bot.core.reply import Reply, Section
 
@@ -42,24 +43,11 @@ def render(reply: Reply) -> list[dict[str, Any]]:
     """The reply as one or more message payloads: {"text": fallback, "blocks": [...]}."""
     messages = _pack(reply, _blocks(reply))
     links = {f"&lt;#{c}&gt;": f"<#{c}>" for c in reply.channels if _CHANNEL_ID.fullmatch(c)}
-    return _link_channels(messages, links) if links else messages
+    return link_channels(messages, links) if links else messages
 
 
 # Slack channel ids (public C…, private G…, DMs D…): only these become channel links.
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,20}")
-
-
-def _link_channels(value: Any, links: dict[str, str]) -> Any:
-    """The escaped "<#ID>" of the reply's own channels turned back into Slack channel links."""
-    if isinstance(value, str):
-        for escaped, linked in links.items():
-            value = value.replace(escaped, linked)
-        return value
-    if isinstance(value, list):
-        return [_link_channels(v, links) for v in value]
-    if isinstance(value, dict):
-        return {k: _link_channels(v, links) for k, v in value.items()}
-    return value
 
 
 def split_text(text: str, limit: int) -> list[str]:
